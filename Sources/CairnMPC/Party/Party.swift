@@ -1,0 +1,109 @@
+import Crypto
+
+/// One compute party's side of a three-party computation: its transport and its correlated
+/// randomness. Every protocol is a method on `Party`, and all three parties call the same methods
+/// in the same order.
+///
+/// A `Party` is used by one task at a time (it is not `Sendable`): its pseudorandom streams advance
+/// with every protocol step and must stay in lockstep with the other parties' streams.
+///
+/// Security model: semi-honest adversary corrupting at most one of the three parties (honest
+/// majority), as in Araki et al. (CCS 2016) and ABY3 (Mohassel and Rindal, CCS 2018).
+public final class Party {
+    /// This party's position.
+    public let index: PartyIndex
+    let transport: any Transport
+
+    /// Randomness this party shares with `index.previous` (key `k_i` of Araki et al.).
+    var sharedWithPrevious: PseudorandomStream
+    /// Randomness this party shares with `index.next` (key `k_{i+1}`).
+    var sharedWithNext: PseudorandomStream
+    /// Randomness all three parties share, for public coins.
+    var sharedWithAll: PseudorandomStream
+    /// Randomness only this party knows.
+    var privateRandomness: PseudorandomStream
+
+    init(index: PartyIndex, transport: any Transport, withPrevious: SymmetricKey, withNext: SymmetricKey, withAll: SymmetricKey) {
+        self.index = index
+        self.transport = transport
+        sharedWithPrevious = PseudorandomStream(key: withPrevious)
+        sharedWithNext = PseudorandomStream(key: withNext)
+        sharedWithAll = PseudorandomStream(key: withAll)
+        privateRandomness = .fresh()
+    }
+
+    /// Sets up a session's correlated randomness over `transport` and returns the ready party.
+    ///
+    /// Each party draws a fresh AES-128 key and sends it to its previous party, so each pair of
+    /// neighbours shares one key (Araki et al., CCS 2016, §2.2); party 0 also sends a key common to
+    /// all three. Run once per session: the streams' counters start at zero under fresh keys.
+    ///
+    /// - Cost: one round; each party sends 2 words (party 0 sends 4).
+    public static func connect(over transport: some Transport) async throws -> Party {
+        let index = transport.party
+        let own = SymmetricKey(size: .bits128)
+        try await transport.send(own.words, to: index.previous)
+        var common = SymmetricKey(size: .bits128)
+        if index == .zero {
+            try await transport.send(common.words, to: .one)
+            try await transport.send(common.words, to: .two)
+        }
+        let fromNext = try await transport.receive(from: index.next)
+        guard fromNext.count == 2 else {
+            throw MPCError.unexpectedMessageLength(from: index.next, expected: 2, received: fromNext.count)
+        }
+        if index != .zero {
+            let received = try await transport.receive(from: .zero)
+            guard received.count == 2 else {
+                throw MPCError.unexpectedMessageLength(from: .zero, expected: 2, received: received.count)
+            }
+            common = SymmetricKey(words: received)
+        }
+        return Party(
+            index: index, transport: transport,
+            withPrevious: own, withNext: SymmetricKey(words: fromNext), withAll: common)
+    }
+
+    // MARK: Messaging
+
+    func send(_ words: [UInt64], to peer: PartyIndex) async throws {
+        try await transport.send(words, to: peer)
+    }
+
+    /// Receives a message that must hold exactly `count` words.
+    func receive(from peer: PartyIndex, count: Int) async throws -> [UInt64] {
+        let words = try await transport.receive(from: peer)
+        guard words.count == count else {
+            throw MPCError.unexpectedMessageLength(from: peer, expected: count, received: words.count)
+        }
+        return words
+    }
+
+    // MARK: Correlated randomness
+
+    /// This party's component of a fresh sharing of zeros: `F(k_{i+1}) − F(k_i)` (or XOR). The
+    /// three parties' components combine to zero, and any one of them alone is uniformly random.
+    func zeroSharing<Scheme: SharingScheme>(_: Scheme.Type, count: Int) -> [UInt64] {
+        let mine = sharedWithNext.words(count)
+        let theirs = sharedWithPrevious.words(count)
+        return Elementwise.map(mine, theirs) { Scheme.remove($1, from: $0) }
+    }
+
+    /// A sharing of `count` uniformly random values that no party knows, with no communication:
+    /// component `r_i` comes from the key that parties `i` and `i − 1` share.
+    public func randomShared<Scheme: SharingScheme>(_: Scheme.Type, count: Int) -> Shared<Scheme> {
+        Shared(party: index, first: sharedWithPrevious.words(count), second: sharedWithNext.words(count))
+    }
+}
+
+extension SymmetricKey {
+    /// The key's 16 bytes as two words, for sending during set-up.
+    fileprivate var words: [UInt64] {
+        withUnsafeBytes { bytes in [bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                                    bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)] }
+    }
+
+    fileprivate init(words: [UInt64]) {
+        self = words.withUnsafeBytes { SymmetricKey(data: $0) }
+    }
+}
