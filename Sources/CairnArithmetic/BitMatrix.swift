@@ -30,3 +30,63 @@ public enum BitMatrix {
         }
     }
 }
+
+extension BitMatrix {
+    /// The bit planes of `words`: for blocks of 64 elements, plane `j` of block `b` is stored at
+    /// `planes[j * blocks + b]` and holds bit `j` of element `64b + k` in its bit `k`. The last
+    /// block is padded with zero elements.
+    ///
+    /// - Complexity: O(n), one 64×64 transposition per block.
+    public static func planes(of words: [UInt64]) -> [UInt64] {
+        let blocks = (words.count + 63) / 64
+        var planes = [UInt64](repeating: 0, count: 64 * blocks)
+        var block = [UInt64](repeating: 0, count: 64)
+        words.withUnsafeBufferPointer { words in
+            planes.withUnsafeMutableBufferPointer { planes in
+                block.withUnsafeMutableBufferPointer { block in
+                    for b in 0..<blocks {
+                        let start = 64 * b
+                        let available = min(64, words.count - start)
+                        for k in 0..<64 { block[k] = k < available ? words[start + k] : 0 }
+                        transpose(block.baseAddress!)
+                        for j in 0..<64 { planes[j * blocks + b] = block[j] }
+                    }
+                }
+            }
+        }
+        return planes
+    }
+
+    /// The inverse of ``planes(of:)``: the first `count` elements whose bit planes are `planes`.
+    public static func words(fromPlanes planes: [UInt64], count: Int) -> [UInt64] {
+        let blocks = planes.count / 64
+        precondition(planes.count == 64 * blocks && count <= 64 * blocks, "not a whole number of blocks")
+        var words = [UInt64](repeating: 0, count: count)
+        var block = [UInt64](repeating: 0, count: 64)
+        planes.withUnsafeBufferPointer { planes in
+            words.withUnsafeMutableBufferPointer { words in
+                block.withUnsafeMutableBufferPointer { block in
+                    for b in 0..<blocks {
+                        for j in 0..<64 { block[j] = planes[j * blocks + b] }
+                        transpose(block.baseAddress!)
+                        let start = 64 * b
+                        for k in 0..<min(64, count - start) { words[start + k] = block[k] }
+                    }
+                }
+            }
+        }
+        return words
+    }
+
+    /// Packs bit 0 of each word, 64 to a word: element `64b + k` goes to bit `k` of word `b`.
+    public static func packLowBits(_ words: [UInt64]) -> [UInt64] {
+        var packed = [UInt64](repeating: 0, count: (words.count + 63) / 64)
+        for (i, word) in words.enumerated() { packed[i >> 6] |= (word & 1) << UInt64(i & 63) }
+        return packed
+    }
+
+    /// The inverse of ``packLowBits(_:)``: `count` words, each holding one bit in bit 0.
+    public static func unpackLowBits(_ packed: [UInt64], count: Int) -> [UInt64] {
+        (0..<count).map { i in (packed[i >> 6] >> UInt64(i & 63)) & 1 }
+    }
+}
