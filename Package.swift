@@ -26,10 +26,13 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Operating-system settings Swift's Glibc module does not expose (malloc tuning).
+        .target(name: "CCairnSystem"),
         // The command-line tool's logic, kept in a library so tests can call it.
         .target(
             name: "CairnCommands",
             dependencies: [
+                "CCairnSystem",
                 "CairnArithmetic",
                 "CairnMPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

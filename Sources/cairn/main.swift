@@ -1,1 +1,3 @@
-print("hi")
+import CairnCommands
+
+await CairnCommand.execute()

@@ -81,12 +81,36 @@ public final class Party {
 
     // MARK: Correlated randomness
 
-    /// This party's component of a fresh sharing of zeros: `F(k_{i+1}) − F(k_i)` (or XOR). The
-    /// three parties' components combine to zero, and any one of them alone is uniformly random.
-    func zeroSharing<Scheme: SharingScheme>(_: Scheme.Type, count: Int) -> [UInt64] {
-        let mine = sharedWithNext.words(count)
-        let theirs = sharedWithPrevious.words(count)
-        return Elementwise.map(mine, theirs) { Scheme.remove($1, from: $0) }
+    /// Computes `count` words `local(k)` and adds to each this party's component of a fresh
+    /// sharing of zeros, in one pass.
+    ///
+    /// The zero-sharing component is `F(k_{i+1}) − F(k_i)` (or XOR): the three parties'
+    /// components combine to zero, and any one of them alone is uniformly random (Araki et al.,
+    /// CCS 2016, §2.2). The keystreams are consumed chunk by chunk while `local` is evaluated, so
+    /// each output word is written once and no vector-sized temporary is made.
+    @inline(__always)
+    func maskedWithZeroSharing<Scheme: SharingScheme>(
+        _: Scheme.Type, count: Int, _ local: (Int) -> UInt64
+    ) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: count) { words, initialized in
+            var offset = 0
+            while offset < count {
+                let length = min(PseudorandomStream.chunkWords, count - offset)
+                let mine = sharedWithNext.nextChunk(length)
+                let theirs = sharedWithPrevious.nextChunk(length)
+                mine.withUnsafeBytes { mine in
+                    theirs.withUnsafeBytes { theirs in
+                        for k in 0..<length {
+                            let a = mine.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)
+                            let b = theirs.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)
+                            words[offset + k] = Scheme.combine(local(offset + k), Scheme.remove(b, from: a))
+                        }
+                    }
+                }
+                offset += length
+            }
+            initialized = count
+        }
     }
 
     /// A sharing of `count` uniformly random values that no party knows, with no communication:

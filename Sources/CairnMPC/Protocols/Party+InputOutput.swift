@@ -69,16 +69,23 @@ extension Party {
         return Elementwise.map(x.first, x.second, missing) { Scheme.combine(Scheme.combine($0, $1), $2) }
     }
 
-    /// Completes a multiplication-like step: adds a fresh zero-sharing to this party's local
-    /// component `z_i`, sends it to party `i − 1`, and receives `z_{i+1}` from party `i + 1`, which
+    /// Completes a multiplication-like step. Each party holds a 3-out-of-3 sharing `z_i` of each
+    /// product, already masked with a fresh zero-sharing (``maskedWithZeroSharing(_:count:_:)``);
+    /// it sends `z_i` to party `i − 1` and receives `z_{i+1}` from party `i + 1`, which
     /// re-establishes 2-out-of-3 replication (Araki et al., CCS 2016, §2.3).
     ///
     /// - Cost: 1 round, 1 word per element sent by each party.
-    func reshare<Scheme: SharingScheme>(_ local: [UInt64], as _: Scheme.Type) async throws -> Shared<Scheme> {
-        let mask = zeroSharing(Scheme.self, count: local.count)
-        let masked = Elementwise.map(local, mask, Scheme.combine)
+    func reshare<Scheme: SharingScheme>(masked: [UInt64], as _: Scheme.Type) async throws -> Shared<Scheme> {
         try await send(masked, to: index.previous)
-        let fromNext = try await receive(from: index.next, count: local.count)
+        let fromNext = try await receive(from: index.next, count: masked.count)
         return Shared(party: index, first: masked, second: fromNext)
+    }
+
+    /// Masks local 3-out-of-3 shares with a zero-sharing and reshares them.
+    func reshare<Scheme: SharingScheme>(_ local: [UInt64], as scheme: Scheme.Type) async throws -> Shared<Scheme> {
+        let masked = local.withUnsafeBufferPointer { local in
+            maskedWithZeroSharing(scheme, count: local.count) { local[$0] }
+        }
+        return try await reshare(masked: masked, as: scheme)
     }
 }

@@ -8,7 +8,12 @@ extension Party {
     /// - Cost: 1 round, 1 word (8 bytes) per element sent by each party.
     public func multiply(_ x: ArithmeticShared, _ y: ArithmeticShared) async throws -> ArithmeticShared {
         try checkLengths(x, y)
-        return try await reshare(crossTerms(x, y), as: Arithmetic.self)
+        let masked = withComponents(x, y) { x0, x1, y0, y1 in
+            maskedWithZeroSharing(Arithmetic.self, count: x0.count) { k in
+                x0[k] &* (y0[k] &+ y1[k]) &+ x1[k] &* y0[k]
+            }
+        }
+        return try await reshare(masked: masked, as: Arithmetic.self)
     }
 
     /// Element-wise AND of two boolean sharings (64 independent AND gates per word).
@@ -19,10 +24,12 @@ extension Party {
     /// - Cost: 1 round, 1 word per element sent by each party.
     public func and(_ x: BooleanShared, _ y: BooleanShared) async throws -> BooleanShared {
         try checkLengths(x, y)
-        let local = Elementwise.map(x.first, x.second, y.first, y.second) { x0, x1, y0, y1 in
-            (x0 & y0) ^ (x0 & y1) ^ (x1 & y0)
+        let masked = withComponents(x, y) { x0, x1, y0, y1 in
+            maskedWithZeroSharing(Boolean.self, count: x0.count) { k in
+                (x0[k] & (y0[k] ^ y1[k])) ^ (x1[k] & y0[k])
+            }
         }
-        return try await reshare(local, as: Boolean.self)
+        return try await reshare(masked: masked, as: Boolean.self)
     }
 
     /// Element-wise OR of two boolean sharings: `x ∨ y = x ⊕ y ⊕ (x ∧ y)`.
@@ -62,7 +69,23 @@ extension Party {
     /// This party's 3-out-of-3 share of each product: `x_i·y_i + x_i·y_{i+1} + x_{i+1}·y_i`.
     func crossTerms(_ x: ArithmeticShared, _ y: ArithmeticShared) -> [UInt64] {
         Elementwise.map(x.first, x.second, y.first, y.second) { x0, x1, y0, y1 in
-            x0 &* y0 &+ x0 &* y1 &+ x1 &* y0
+            x0 &* (y0 &+ y1) &+ x1 &* y0
+        }
+    }
+
+    /// Calls `body` with unsafe views of both operands' components (no bounds or uniqueness checks
+    /// in the hot loop).
+    @inline(__always)
+    func withComponents<S: SharingScheme, Result>(
+        _ x: Shared<S>, _ y: Shared<S>,
+        _ body: (UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt64>, UnsafeBufferPointer<UInt64>) -> Result
+    ) -> Result {
+        x.first.withUnsafeBufferPointer { x0 in
+            x.second.withUnsafeBufferPointer { x1 in
+                y.first.withUnsafeBufferPointer { y0 in
+                    y.second.withUnsafeBufferPointer { y1 in body(x0, x1, y0, y1) }
+                }
+            }
         }
     }
 

@@ -17,9 +17,8 @@ struct PseudorandomStream {
     private let key: SymmetricKey
     private var nextBlock: UInt64 = 0
 
-    /// The words produced by one call into AES-CTR; larger draws are split into chunks of this size.
-    private static let chunkWords = 8192
-    private static let zeros = [UInt8](repeating: 0, count: chunkWords * 8)
+    private static let chunkSize = 4096
+    private static let zeros = [UInt8](repeating: 0, count: chunkSize * 8)
 
     /// Creates a stream under `key`, a 128-bit AES key.
     init(key: SymmetricKey) {
@@ -30,19 +29,26 @@ struct PseudorandomStream {
     /// A stream whose key is fresh from the system's random number generator.
     static func fresh() -> PseudorandomStream { PseudorandomStream(key: SymmetricKey(size: .bits128)) }
 
+    /// The words produced by one call into AES-CTR: large enough to amortise the call, small
+    /// enough that a chunk and its consumer's operands stay in the core's cache.
+    static let chunkWords = chunkSize
+
+    /// The next `count` words (at most ``chunkWords``) as the bytes of an AES-CTR keystream.
+    mutating func nextChunk(_ count: Int) -> Data {
+        precondition(count <= Self.chunkWords)
+        let blocks = (count + 1) / 2
+        defer { nextBlock += UInt64(blocks) }
+        return try! AES._CTR.encrypt(Self.zeros[0..<(blocks * 16)], using: key, nonce: Self.counterBlock(nextBlock))
+    }
+
     /// Fills `buffer` with the next words of the stream.
     mutating func fill(_ buffer: UnsafeMutableBufferPointer<UInt64>) {
         var offset = 0
         while offset < buffer.count {
             let words = min(Self.chunkWords, buffer.count - offset)
-            let blocks = (words + 1) / 2
-            let keystream = try! AES._CTR.encrypt(
-                Self.zeros[0..<(blocks * 16)], using: key, nonce: Self.counterBlock(nextBlock))
-            nextBlock += UInt64(blocks)
-            keystream.withUnsafeBytes { bytes in
-                let destination = UnsafeMutableRawBufferPointer(
-                    start: buffer.baseAddress! + offset, count: words * 8)
-                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(words * 8)]))
+            nextChunk(words).withUnsafeBytes { bytes in
+                UnsafeMutableRawBufferPointer(start: buffer.baseAddress! + offset, count: words * 8)
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<(words * 8)]))
             }
             offset += words
         }

@@ -1,0 +1,79 @@
+import CairnArithmetic
+import CairnMPC
+
+/// One measured protocol run: the figures `cairn bench mpc` prints.
+public struct BenchmarkResult: Sendable, Equatable, Codable {
+    /// The operation measured: `mul`, `lt`, `eq`, `fxmul`, `shuffle` or `sort`.
+    public var op: String
+    /// The number of elements (rows, for shuffle and sort).
+    public var n: Int
+    /// The number of compute parties.
+    public var parties: Int
+    /// `inprocess` or `tcp`.
+    public var transport: String
+    /// Wall-clock seconds from the moment all parties hold their inputs to the moment all hold
+    /// their outputs (the median over the repetitions).
+    public var seconds: Double
+    /// Elements processed per second.
+    public var perSecond: Double
+
+    enum CodingKeys: String, CodingKey {
+        case op, n, parties, transport, seconds
+        case perSecond = "per_second"
+    }
+}
+
+/// A protocol to benchmark: how to make its secret inputs (untimed) and what to run (timed).
+public struct BenchmarkCase: Sendable {
+    public let op: String
+    public let n: Int
+    /// Runs on every party: prepares inputs, then returns the timed body.
+    let prepare: @Sendable (Party, Int) async throws -> @Sendable (Party) async throws -> Void
+
+    /// The cases of `cairn bench mpc`, in the order the issue lists them.
+    public static func standard(scale: Double = 1) -> [BenchmarkCase] {
+        func size(_ n: Int) -> Int { max(1, Int(Double(n) * scale)) }
+        return [
+            .multiply(n: size(1_000_000)),
+            .multiply(n: size(10_000_000)),
+        ]
+    }
+
+    /// Element-wise multiplication of two random arithmetic sharings.
+    public static func multiply(n: Int) -> BenchmarkCase {
+        BenchmarkCase(op: "mul", n: n) { party, n in
+            let (x, y) = (party.randomShared(Arithmetic.self, count: n), party.randomShared(Arithmetic.self, count: n))
+            return { party in _ = try await party.multiply(x, y) }
+        }
+    }
+}
+
+/// Runs benchmark cases with three parties in this process.
+public enum MPCBenchmark {
+    /// Measures `benchmark` `repetitions` times on one set of parties, on the same inputs, and
+    /// reports the median time.
+    public static func run(_ benchmark: BenchmarkCase, repetitions: Int = 3) async throws -> BenchmarkResult {
+        precondition(repetitions > 0)
+        let times = try await InProcessCluster.run { party in
+            let body = try await benchmark.prepare(party, benchmark.n)
+            var times: [Double] = []
+            for _ in 0..<repetitions {
+                // Start together: a one-element reveal is a barrier.
+                _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index))
+                let clock = ContinuousClock()
+                let start = clock.now
+                try await body(party)
+                _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index))
+                let elapsed = clock.now - start
+                times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            }
+            return times
+        }
+        // Each repetition ends when the slowest party finishes.
+        let perRepetition = (0..<repetitions).map { k in times.map { $0[k] }.max()! }.sorted()
+        let seconds = perRepetition[repetitions / 2]
+        return BenchmarkResult(
+            op: benchmark.op, n: benchmark.n, parties: 3, transport: "inprocess",
+            seconds: seconds, perSecond: Double(benchmark.n) / seconds)
+    }
+}
