@@ -13,20 +13,27 @@ public enum BitMatrix {
     /// - Complexity: 6 · 32 word swaps (the recursive block-swap method, Hacker's Delight §7-3).
     @inlinable
     public static func transpose(_ block: UnsafeMutablePointer<UInt64>) {
-        var width = 32
-        var mask: UInt64 = 0x0000_0000_FFFF_FFFF
-        while width != 0 {
-            var k = 0
-            while k < 64 {
-                for i in k..<(k + width) {
-                    let t = ((block[i] >> UInt64(width)) ^ block[i + width]) & mask
-                    block[i] ^= t << UInt64(width)
-                    block[i + width] ^= t
-                }
-                k += 2 * width
+        // Six stages with constant widths, so that each inner loop unrolls and vectorises.
+        swapStage(block, width: 32, mask: 0x0000_0000_FFFF_FFFF)
+        swapStage(block, width: 16, mask: 0x0000_FFFF_0000_FFFF)
+        swapStage(block, width: 8, mask: 0x00FF_00FF_00FF_00FF)
+        swapStage(block, width: 4, mask: 0x0F0F_0F0F_0F0F_0F0F)
+        swapStage(block, width: 2, mask: 0x3333_3333_3333_3333)
+        swapStage(block, width: 1, mask: 0x5555_5555_5555_5555)
+    }
+
+    /// Swaps the high `width` bits of each word in the first half of every `2·width`-word group
+    /// with the low bits of its partner `width` words later.
+    @inlinable @inline(__always)
+    static func swapStage(_ block: UnsafeMutablePointer<UInt64>, width: Int, mask: UInt64) {
+        var k = 0
+        while k < 64 {
+            for i in k..<(k + width) {
+                let t = ((block[i] >> UInt64(width)) ^ block[i + width]) & mask
+                block[i] ^= t << UInt64(width)
+                block[i + width] ^= t
             }
-            width >>= 1
-            mask ^= mask << UInt64(width)
+            k += 2 * width
         }
     }
 }
@@ -39,43 +46,62 @@ extension BitMatrix {
     /// - Complexity: O(n), one 64×64 transposition per block.
     public static func planes(of words: [UInt64]) -> [UInt64] {
         let blocks = (words.count + 63) / 64
-        var planes = [UInt64](repeating: 0, count: 64 * blocks)
-        var block = [UInt64](repeating: 0, count: 64)
-        words.withUnsafeBufferPointer { words in
-            planes.withUnsafeMutableBufferPointer { planes in
-                block.withUnsafeMutableBufferPointer { block in
-                    for b in 0..<blocks {
-                        let start = 64 * b
-                        let available = min(64, words.count - start)
-                        for k in 0..<64 { block[k] = k < available ? words[start + k] : 0 }
-                        transpose(block.baseAddress!)
-                        for j in 0..<64 { planes[j * blocks + b] = block[j] }
+        return [UInt64](unsafeUninitializedCapacity: 64 * blocks) { planes, initialized in
+            words.withUnsafeBufferPointer { words in
+                // Eight blocks at a time, so that each plane receives a whole cache line per write.
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64 * groupBlocks) { group in
+                    var first = 0
+                    while first < blocks {
+                        let count = min(groupBlocks, blocks - first)
+                        for g in 0..<count {
+                            let block = group.baseAddress! + 64 * g
+                            let start = 64 * (first + g)
+                            let available = min(64, words.count - start)
+                            block.update(from: words.baseAddress! + start, count: available)
+                            (block + available).update(repeating: 0, count: 64 - available)
+                            transpose(block)
+                        }
+                        for j in 0..<64 {
+                            for g in 0..<count { planes[j * blocks + first + g] = group[64 * g + j] }
+                        }
+                        first += count
                     }
                 }
             }
+            initialized = 64 * blocks
         }
-        return planes
     }
+
+    /// Blocks transposed together by ``planes(of:)`` and ``words(fromPlanes:count:)``.
+    @usableFromInline static let groupBlocks = 8
 
     /// The inverse of ``planes(of:)``: the first `count` elements whose bit planes are `planes`.
     public static func words(fromPlanes planes: [UInt64], count: Int) -> [UInt64] {
         let blocks = planes.count / 64
         precondition(planes.count == 64 * blocks && count <= 64 * blocks, "not a whole number of blocks")
-        var words = [UInt64](repeating: 0, count: count)
-        var block = [UInt64](repeating: 0, count: 64)
-        planes.withUnsafeBufferPointer { planes in
-            words.withUnsafeMutableBufferPointer { words in
-                block.withUnsafeMutableBufferPointer { block in
-                    for b in 0..<blocks {
-                        for j in 0..<64 { block[j] = planes[j * blocks + b] }
-                        transpose(block.baseAddress!)
-                        let start = 64 * b
-                        for k in 0..<min(64, count - start) { words[start + k] = block[k] }
+        return [UInt64](unsafeUninitializedCapacity: count) { words, initialized in
+            planes.withUnsafeBufferPointer { planes in
+                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64 * groupBlocks) { group in
+                    var first = 0
+                    while first < blocks && 64 * first < count {
+                        let groupCount = min(groupBlocks, blocks - first)
+                        for j in 0..<64 {
+                            for g in 0..<groupCount { group[64 * g + j] = planes[j * blocks + first + g] }
+                        }
+                        for g in 0..<groupCount {
+                            let block = group.baseAddress! + 64 * g
+                            transpose(block)
+                            let start = 64 * (first + g)
+                            if start < count {
+                                (words.baseAddress! + start).update(from: block, count: min(64, count - start))
+                            }
+                        }
+                        first += groupCount
                     }
                 }
             }
+            initialized = count
         }
-        return words
     }
 
     /// Packs bit 0 of each word, 64 to a word: element `64b + k` goes to bit `k` of word `b`.

@@ -36,6 +36,8 @@ public struct BenchmarkCase: Sendable {
         return [
             .multiply(n: size(1_000_000)),
             .multiply(n: size(10_000_000)),
+            .lessThan(n: size(1_000_000)),
+            .equal(n: size(1_000_000)),
         ]
     }
 
@@ -44,6 +46,24 @@ public struct BenchmarkCase: Sendable {
         BenchmarkCase(op: "mul", n: n) { party, n in
             let (x, y) = (party.randomShared(Arithmetic.self, count: n), party.randomShared(Arithmetic.self, count: n))
             return { party in _ = try await party.multiply(x, y) }
+        }
+    }
+}
+
+extension BenchmarkCase {
+    /// Signed less-than of two random arithmetic sharings (exact over the full 64-bit range).
+    public static func lessThan(n: Int) -> BenchmarkCase {
+        BenchmarkCase(op: "lt", n: n) { party, n in
+            let (x, y) = (party.randomShared(Arithmetic.self, count: n), party.randomShared(Arithmetic.self, count: n))
+            return { party in _ = try await party.lessThan(x, y) }
+        }
+    }
+
+    /// Equality of two random arithmetic sharings.
+    public static func equal(n: Int) -> BenchmarkCase {
+        BenchmarkCase(op: "eq", n: n) { party, n in
+            let (x, y) = (party.randomShared(Arithmetic.self, count: n), party.randomShared(Arithmetic.self, count: n))
+            return { party in _ = try await party.equal(x, y) }
         }
     }
 }

@@ -81,35 +81,52 @@ public final class Party {
 
     // MARK: Correlated randomness
 
+    /// Adds this party's component of a fresh sharing of zeros to `words`, in place.
+    func addZeroSharing<Scheme: SharingScheme>(_ scheme: Scheme.Type, to words: inout [UInt64]) {
+        words.withUnsafeMutableBufferPointer { words in
+            writeMasked(scheme, into: words) { [words] k in words[k] }
+        }
+    }
+
     /// Computes `count` words `local(k)` and adds to each this party's component of a fresh
     /// sharing of zeros, in one pass.
+    @inline(__always)
+    func maskedWithZeroSharing<Scheme: SharingScheme>(
+        _ scheme: Scheme.Type, count: Int, _ local: (Int) -> UInt64
+    ) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: count) { words, initialized in
+            writeMasked(scheme, into: words, local)
+            initialized = count
+        }
+    }
+
+    /// Writes `local(k)` plus this party's component of a fresh zero-sharing to `words[k]`.
     ///
     /// The zero-sharing component is `F(k_{i+1}) − F(k_i)` (or XOR): the three parties'
     /// components combine to zero, and any one of them alone is uniformly random (Araki et al.,
     /// CCS 2016, §2.2). The keystreams are consumed chunk by chunk while `local` is evaluated, so
-    /// each output word is written once and no vector-sized temporary is made.
+    /// each output word is written once and no vector-sized temporary is made. `local(k)` may
+    /// read `words[k]`: it is read before it is written.
     @inline(__always)
-    func maskedWithZeroSharing<Scheme: SharingScheme>(
-        _: Scheme.Type, count: Int, _ local: (Int) -> UInt64
-    ) -> [UInt64] {
-        [UInt64](unsafeUninitializedCapacity: count) { words, initialized in
-            var offset = 0
-            while offset < count {
-                let length = min(PseudorandomStream.chunkWords, count - offset)
-                let mine = sharedWithNext.nextChunk(length)
-                let theirs = sharedWithPrevious.nextChunk(length)
-                mine.withUnsafeBytes { mine in
-                    theirs.withUnsafeBytes { theirs in
-                        for k in 0..<length {
-                            let a = mine.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)
-                            let b = theirs.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)
-                            words[offset + k] = Scheme.combine(local(offset + k), Scheme.remove(b, from: a))
-                        }
+    func writeMasked<Scheme: SharingScheme>(
+        _: Scheme.Type, into words: UnsafeMutableBufferPointer<UInt64>, _ local: (Int) -> UInt64
+    ) {
+        let count = words.count
+        var offset = 0
+        while offset < count {
+            let length = min(PseudorandomStream.chunkWords, count - offset)
+            let mine = sharedWithNext.nextChunk(length)
+            let theirs = sharedWithPrevious.nextChunk(length)
+            mine.withUnsafeBytes { mine in
+                theirs.withUnsafeBytes { theirs in
+                    for k in 0..<length {
+                        let a = mine.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)
+                        let b = theirs.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)
+                        words[offset + k] = Scheme.combine(local(offset + k), Scheme.remove(b, from: a))
                     }
                 }
-                offset += length
             }
-            initialized = count
+            offset += length
         }
     }
 

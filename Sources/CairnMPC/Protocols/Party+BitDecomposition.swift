@@ -53,65 +53,138 @@ extension Party {
     /// - Cost: 8 rounds; 247 words per 64 elements (about 3.9 words, 31 bytes, per element) sent by
     ///   each party, plus local transpositions.
     public func mostSignificantBits(_ x: ArithmeticShared) async throws -> SharedBits {
-        let n = x.count
-        if n == 0 { return SharedBits(words: .zeros(count: 0, party: index), count: 0) }
-        let blocks = (n + 63) / 64
-        let sum = BooleanShared(party: index, first: BitMatrix.planes(of: x.first), second: BitMatrix.planes(of: x.second))
-        func planes(_ range: Range<Int>, of shared: BooleanShared) -> BooleanShared {
-            shared[(range.lowerBound * blocks)..<(range.upperBound * blocks)]
+        try await mostSignificantBits(of: [x])[0]
+    }
+
+    /// The sign bits of several vectors at once, in the rounds that one vector takes.
+    ///
+    /// Each part is padded to whole blocks of 64 elements, so each result is a slice of whole
+    /// words of the combined result.
+    ///
+    /// - Cost: as ``mostSignificantBits(_:)`` on all the elements together.
+    public func mostSignificantBits(of parts: [ArithmeticShared]) async throws -> [SharedBits] {
+        let partBlocks = parts.map { ($0.count + 63) / 64 }
+        let blocks = partBlocks.reduce(0, +)
+        if blocks == 0 { return parts.map { _ in SharedBits(words: .zeros(count: 0, party: index), count: 0) } }
+        func padded(_ component: KeyPath<ArithmeticShared, [UInt64]>) -> [UInt64] {
+            var words = [UInt64]()
+            words.reserveCapacity(64 * blocks)
+            for part in parts {
+                words += part[keyPath: component]
+                words += repeatElement(0, count: 64 * ((part.count + 63) / 64) - part.count)
+            }
+            return words
         }
-        let low = planes(0..<63, of: sum)
-        let majority = try await carrySaveMajority(first: low.first, second: low.second)
-        // Adding s + 2m: at bit j the operands are s_j and m_{j−1}; bit 0 generates nothing.
-        let u = planes(1..<63, of: sum), v = planes(0..<62, of: majority)
+        // s = x_0 ⊕ x_1 ⊕ x_2 has this party's components themselves, bit-sliced.
+        let sum = BooleanShared(
+            party: index, first: BitMatrix.planes(of: padded(\.first)), second: BitMatrix.planes(of: padded(\.second)))
+        let majority = try await carrySaveMajority(first: sum.first, second: sum.second, count: 63 * blocks)
+
+        // Adding s + 2m: at bit j the operands are u_j = s_j and v_j = m_{j−1} (j = 1…62; bit 0
+        // generates no carry). Group t of the tree covers bit t + 1 at first.
         var groups = 62
-        var generate = try await and(u, v)
-        var propagate = u ^ v
+        var generate = try await andGates(count: groups * blocks) { out in
+            for k in 0..<(groups * blocks) {
+                out[k] = Self.andTerm(sum.first[blocks + k], sum.second[blocks + k], majority.first[k], majority.second[k])
+            }
+        }
+        var propagate = BooleanShared(
+            party: index,
+            first: Elementwise.map(Array(sum.first[blocks..<(63 * blocks)]), Array(majority.first[0..<(62 * blocks)]), ^),
+            second: Elementwise.map(Array(sum.second[blocks..<(63 * blocks)]), Array(majority.second[0..<(62 * blocks)]), ^))
+
+        // Fold adjacent groups: (G, P)_high ∘ (G, P)_low = (G_h ⊕ P_h ∧ G_l, P_h ∧ P_l).
         while groups > 1 {
-            let pairs = groups / 2
-            let lows = (0..<pairs).map { 2 * $0 }, highs = (0..<pairs).map { 2 * $0 + 1 }
-            func select(_ shared: BooleanShared, _ indices: [Int]) -> BooleanShared {
-                .concatenating(indices.map { shared[($0 * blocks)..<(($0 + 1) * blocks)] })
+            let pairs = groups / 2, half = pairs * blocks
+            let (g, p) = (generate, propagate)
+            let products = try await andGates(count: 2 * half) { out in
+                for t in 0..<pairs {
+                    let high = (2 * t + 1) * blocks, low = 2 * t * blocks, target = t * blocks
+                    for b in 0..<blocks {
+                        let (p0, p1) = (p.first[high + b], p.second[high + b])
+                        out[target + b] = Self.andTerm(p0, p1, g.first[low + b], g.second[low + b])
+                        out[half + target + b] = Self.andTerm(p0, p1, p.first[low + b], p.second[low + b])
+                    }
+                }
             }
-            let highPropagate = select(propagate, highs)
-            let products = try await and(
-                .concatenating([highPropagate, highPropagate]),
-                .concatenating([select(generate, lows), select(propagate, lows)]))
-            let width = pairs * blocks
-            var nextGenerate = select(generate, highs) ^ products[0..<width]
-            var nextPropagate = products[width..<(2 * width)]
+            func combine(_ high: (Int) -> UInt64, _ product: [UInt64], _ carried: [UInt64]) -> [UInt64] {
+                var words = [UInt64](unsafeUninitializedCapacity: half) { out, initialized in
+                    for t in 0..<pairs {
+                        for b in 0..<blocks { out[t * blocks + b] = high((2 * t + 1) * blocks + b) ^ product[t * blocks + b] }
+                    }
+                    initialized = half
+                }
+                if groups % 2 == 1 { words += carried[((groups - 1) * blocks)..<(groups * blocks)] }
+                return words
+            }
+            generate = BooleanShared(
+                party: index,
+                first: combine({ g.first[$0] }, products.first, g.first),
+                second: combine({ g.second[$0] }, products.second, g.second))
+            var nextPropagate = products[half..<(2 * half)]
             if groups % 2 == 1 {
-                nextGenerate = .concatenating([nextGenerate, select(generate, [groups - 1])])
-                nextPropagate = .concatenating([nextPropagate, select(propagate, [groups - 1])])
+                nextPropagate = .concatenating([nextPropagate, p[((groups - 1) * blocks)..<(groups * blocks)]])
             }
-            generate = nextGenerate
             propagate = nextPropagate
             groups = (groups + 1) / 2
         }
-        let signPlane = planes(63..<64, of: sum) ^ planes(62..<63, of: majority) ^ generate
-        return SharedBits(words: signPlane, count: n)
+        // Bit 63 of s + 2m is s_63 ⊕ m_62 ⊕ (carry into bit 63).
+        let signs = sum[(63 * blocks)..<(64 * blocks)] ^ majority[(62 * blocks)..<(63 * blocks)] ^ generate
+        var offset = 0
+        return zip(parts, partBlocks).map { part, count in
+            defer { offset += count }
+            return SharedBits(words: signs[offset..<(offset + count)], count: part.count)
+        }
     }
 
-    /// `maj(x_0, x_1, x_2)` bit by bit, where this party holds `first = x_i` and `second = x_{i+1}`
-    /// of the three words (or bit planes) being added.
+    /// This party's 3-out-of-3 share of `x ∧ y` from its components of each: `x_i ∧ y_i ⊕
+    /// x_i ∧ y_{i+1} ⊕ x_{i+1} ∧ y_i`, with one AND saved by distributivity.
+    @inline(__always)
+    static func andTerm(_ x0: UInt64, _ x1: UInt64, _ y0: UInt64, _ y1: UInt64) -> UInt64 {
+        (x0 & (y0 ^ y1)) ^ (x1 & y0)
+    }
+
+    /// AND gates whose local terms `fill` writes (see ``andTerm(_:_:_:_:)``), masked with a
+    /// zero-sharing and reshared: lets a circuit read its operands in place instead of gathering
+    /// them into new vectors first.
+    ///
+    /// - Cost: 1 round, `count` words sent by each party.
+    func andGates(count: Int, fill: (UnsafeMutableBufferPointer<UInt64>) -> Void) async throws -> BooleanShared {
+        var local = [UInt64](unsafeUninitializedCapacity: count) { out, initialized in
+            fill(out)
+            initialized = count
+        }
+        addZeroSharing(Boolean.self, to: &local)
+        return try await reshare(masked: local, as: Boolean.self)
+    }
+
+    /// `maj(x_0, x_1, x_2)` bit by bit for the first `count` words, where this party holds
+    /// `first = x_i` and `second = x_{i+1}` of the three words (or bit planes) being added.
     ///
     /// `maj(a, b, c) = ((a ⊕ c) ∧ (b ⊕ c)) ⊕ c`, with the boolean sharings of the single components
     /// formed locally: party `i` holds `x_i` of the sharing of `x_i` and `x_{i+1}` of the sharing
-    /// of `x_{i+1}`, and zeros elsewhere.
+    /// of `x_{i+1}`, and zeros elsewhere. Written out per party, the AND's local term is `F ∧ S`
+    /// (parties 0 and 1) or `F ∧ ¬S` (party 2), and `c` contributes `(0, 0)`, `(0, S)`, `(F, 0)`.
     ///
     /// - Cost: 1 round, 1 word per input word sent by each party.
-    func carrySaveMajority(first: [UInt64], second: [UInt64]) async throws -> BooleanShared {
-        let zeros = [UInt64](repeating: 0, count: first.count)
-        func shared(_ a: [UInt64], _ b: [UInt64]) -> BooleanShared { BooleanShared(party: index, first: a, second: b) }
-        let left: BooleanShared, right: BooleanShared, third: BooleanShared
-        switch index {
-        case .zero:
-            (left, right, third) = (shared(first, zeros), shared(zeros, second), shared(zeros, zeros))
-        case .one:
-            (left, right, third) = (shared(zeros, second), shared(first, second), shared(zeros, second))
-        default:
-            (left, right, third) = (shared(first, second), shared(first, zeros), shared(first, zeros))
+    func carrySaveMajority(first: [UInt64], second: [UInt64], count: Int? = nil) async throws -> BooleanShared {
+        let count = count ?? first.count
+        let party = index
+        let product = try await andGates(count: count) { out in
+            first.withUnsafeBufferPointer { f in
+                second.withUnsafeBufferPointer { s in
+                    if party == .two {
+                        for k in 0..<count { out[k] = f[k] & ~s[k] }
+                    } else {
+                        for k in 0..<count { out[k] = f[k] & s[k] }
+                    }
+                }
+            }
         }
-        return try await and(left, right) ^ third
+        switch party {
+        case .zero: return product
+        case .one: return BooleanShared(party: party, first: product.first, second: Elementwise.map(product.second, Array(second[0..<count]), ^))
+        default: return BooleanShared(party: party, first: Elementwise.map(product.first, Array(first[0..<count]), ^), second: product.second)
+        }
     }
 }

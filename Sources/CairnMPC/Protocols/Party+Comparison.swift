@@ -138,9 +138,7 @@ extension Party {
     ///
     /// - Cost: as ``mostSignificantBits(_:)`` on all the elements.
     private func signBits(of parts: [ArithmeticShared]) async throws -> [SharedBits] {
-        let n = parts[0].count
-        let signs = try await mostSignificantBits(.concatenating(parts)).unpacked()
-        return parts.indices.map { k in SharedBits(packing: signs[(k * n)..<((k + 1) * n)]) }
+        try await mostSignificantBits(of: parts)
     }
 
     /// `count` copies of the public sign bit of `constant`, packed.
