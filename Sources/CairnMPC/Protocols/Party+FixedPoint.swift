@@ -148,7 +148,8 @@ extension Party {
     /// truncates that.
     func truncatedReshare(_ local: [UInt64], by bits: Int) async throws -> ArithmeticShared {
         let n = local.count
-        let masked = Elementwise.map(local, zeroSharing(Arithmetic.self, count: n), &+)
+        var masked = local
+        addZeroSharing(Arithmetic.self, to: &masked)
         switch index {
         case .two:
             try await send(masked, to: .one)
