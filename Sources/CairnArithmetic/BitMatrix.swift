@@ -45,27 +45,38 @@ extension BitMatrix {
     ///
     /// - Complexity: O(n), one 64×64 transposition per block.
     public static func planes(of words: [UInt64]) -> [UInt64] {
-        let blocks = (words.count + 63) / 64
+        planes(ofParts: [words])
+    }
+
+    /// The bit planes of several vectors laid end to end, each padded with zero elements to a
+    /// whole number of blocks (so part `p`'s blocks follow part `p − 1`'s in every plane).
+    public static func planes(ofParts parts: [[UInt64]]) -> [UInt64] {
+        // (part, first element) of every block.
+        var sources: [(part: Int, start: Int)] = []
+        for (p, part) in parts.enumerated() {
+            for start in stride(from: 0, to: part.count, by: 64) { sources.append((p, start)) }
+        }
+        let blocks = sources.count
         return [UInt64](unsafeUninitializedCapacity: 64 * blocks) { planes, initialized in
-            words.withUnsafeBufferPointer { words in
-                // Eight blocks at a time, so that each plane receives a whole cache line per write.
-                withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64 * groupBlocks) { group in
-                    var first = 0
-                    while first < blocks {
-                        let count = min(groupBlocks, blocks - first)
-                        for g in 0..<count {
-                            let block = group.baseAddress! + 64 * g
-                            let start = 64 * (first + g)
-                            let available = min(64, words.count - start)
+            // Eight blocks at a time, so that each plane receives a whole cache line per write.
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64 * groupBlocks) { group in
+                var first = 0
+                while first < blocks {
+                    let count = min(groupBlocks, blocks - first)
+                    for g in 0..<count {
+                        let block = group.baseAddress! + 64 * g
+                        let (p, start) = sources[first + g]
+                        let available = min(64, parts[p].count - start)
+                        parts[p].withUnsafeBufferPointer { words in
                             block.update(from: words.baseAddress! + start, count: available)
-                            (block + available).update(repeating: 0, count: 64 - available)
-                            transpose(block)
                         }
-                        for j in 0..<64 {
-                            for g in 0..<count { planes[j * blocks + first + g] = group[64 * g + j] }
-                        }
-                        first += count
+                        (block + available).update(repeating: 0, count: 64 - available)
+                        transpose(block)
                     }
+                    for j in 0..<64 {
+                        for g in 0..<count { planes[j * blocks + first + g] = group[64 * g + j] }
+                    }
+                    first += count
                 }
             }
             initialized = 64 * blocks

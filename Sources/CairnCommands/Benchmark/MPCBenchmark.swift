@@ -38,6 +38,7 @@ public struct BenchmarkCase: Sendable {
             .multiply(n: size(10_000_000)),
             .lessThan(n: size(1_000_000)),
             .equal(n: size(1_000_000)),
+            .fixedPointMultiply(n: size(1_000_000)),
         ]
     }
 
@@ -56,6 +57,16 @@ extension BenchmarkCase {
         BenchmarkCase(op: "lt", n: n) { party, n in
             let (x, y) = (party.randomShared(Arithmetic.self, count: n), party.randomShared(Arithmetic.self, count: n))
             return { party in _ = try await party.lessThan(x, y) }
+        }
+    }
+
+    /// Fixed-point multiplication with probabilistic truncation (16 fractional bits) of random
+    /// values below 2^20 in magnitude.
+    public static func fixedPointMultiply(n: Int) -> BenchmarkCase {
+        BenchmarkCase(op: "fxmul", n: n) { party, n in
+            let values = party.index == .zero ? (0..<n).map { UInt64(bitPattern: Int64(($0 &* 2_654_435_761) % (1 << 36)) - (1 << 35)) } : nil
+            let x = try await party.share(values, from: .zero, count: n)
+            return { party in _ = try await party.multiply(x, x, format: .default) }
         }
     }
 

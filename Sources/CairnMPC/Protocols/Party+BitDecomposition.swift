@@ -66,18 +66,10 @@ extension Party {
         let partBlocks = parts.map { ($0.count + 63) / 64 }
         let blocks = partBlocks.reduce(0, +)
         if blocks == 0 { return parts.map { _ in SharedBits(words: .zeros(count: 0, party: index), count: 0) } }
-        func padded(_ component: KeyPath<ArithmeticShared, [UInt64]>) -> [UInt64] {
-            var words = [UInt64]()
-            words.reserveCapacity(64 * blocks)
-            for part in parts {
-                words += part[keyPath: component]
-                words += repeatElement(0, count: 64 * ((part.count + 63) / 64) - part.count)
-            }
-            return words
-        }
         // s = x_0 ⊕ x_1 ⊕ x_2 has this party's components themselves, bit-sliced.
         let sum = BooleanShared(
-            party: index, first: BitMatrix.planes(of: padded(\.first)), second: BitMatrix.planes(of: padded(\.second)))
+            party: index,
+            first: BitMatrix.planes(ofParts: parts.map(\.first)), second: BitMatrix.planes(ofParts: parts.map(\.second)))
         let majority = try await carrySaveMajority(first: sum.first, second: sum.second, count: 63 * blocks)
 
         // Adding s + 2m: at bit j the operands are u_j = s_j and v_j = m_{j−1} (j = 1…62; bit 0
@@ -88,29 +80,34 @@ extension Party {
                 out[k] = Self.andTerm(sum.first[blocks + k], sum.second[blocks + k], majority.first[k], majority.second[k])
             }
         }
+        func xorShifted(_ u: [UInt64], _ v: [UInt64]) -> [UInt64] {
+            [UInt64](unsafeUninitializedCapacity: groups * blocks) { out, initialized in
+                for k in 0..<(groups * blocks) { out[k] = u[blocks + k] ^ v[k] }
+                initialized = groups * blocks
+            }
+        }
         var propagate = BooleanShared(
-            party: index,
-            first: Elementwise.map(Array(sum.first[blocks..<(63 * blocks)]), Array(majority.first[0..<(62 * blocks)]), ^),
-            second: Elementwise.map(Array(sum.second[blocks..<(63 * blocks)]), Array(majority.second[0..<(62 * blocks)]), ^))
+            party: index, first: xorShifted(sum.first, majority.first), second: xorShifted(sum.second, majority.second))
 
         // Fold adjacent groups: (G, P)_high ∘ (G, P)_low = (G_h ⊕ P_h ∧ G_l, P_h ∧ P_l).
         while groups > 1 {
             let pairs = groups / 2, half = pairs * blocks
             let (g, p) = (generate, propagate)
-            let products = try await andGates(count: 2 * half) { out in
+            // Propagate products first, so that they become the next level's P by truncation.
+            var products = try await andGates(count: 2 * half) { out in
                 for t in 0..<pairs {
                     let high = (2 * t + 1) * blocks, low = 2 * t * blocks, target = t * blocks
                     for b in 0..<blocks {
                         let (p0, p1) = (p.first[high + b], p.second[high + b])
-                        out[target + b] = Self.andTerm(p0, p1, g.first[low + b], g.second[low + b])
-                        out[half + target + b] = Self.andTerm(p0, p1, p.first[low + b], p.second[low + b])
+                        out[target + b] = Self.andTerm(p0, p1, p.first[low + b], p.second[low + b])
+                        out[half + target + b] = Self.andTerm(p0, p1, g.first[low + b], g.second[low + b])
                     }
                 }
             }
             func combine(_ high: (Int) -> UInt64, _ product: [UInt64], _ carried: [UInt64]) -> [UInt64] {
                 var words = [UInt64](unsafeUninitializedCapacity: half) { out, initialized in
                     for t in 0..<pairs {
-                        for b in 0..<blocks { out[t * blocks + b] = high((2 * t + 1) * blocks + b) ^ product[t * blocks + b] }
+                        for b in 0..<blocks { out[t * blocks + b] = high((2 * t + 1) * blocks + b) ^ product[half + t * blocks + b] }
                     }
                     initialized = half
                 }
@@ -121,11 +118,13 @@ extension Party {
                 party: index,
                 first: combine({ g.first[$0] }, products.first, g.first),
                 second: combine({ g.second[$0] }, products.second, g.second))
-            var nextPropagate = products[half..<(2 * half)]
+            products.first.removeLast(half)
+            products.second.removeLast(half)
             if groups % 2 == 1 {
-                nextPropagate = .concatenating([nextPropagate, p[((groups - 1) * blocks)..<(groups * blocks)]])
+                products.first += p.first[((groups - 1) * blocks)..<(groups * blocks)]
+                products.second += p.second[((groups - 1) * blocks)..<(groups * blocks)]
             }
-            propagate = nextPropagate
+            propagate = products
             groups = (groups + 1) / 2
         }
         // Bit 63 of s + 2m is s_63 ⊕ m_62 ⊕ (carry into bit 63).
