@@ -21,7 +21,7 @@ extension CairnCommand {
     /// Calls the asynchronous `run()` explicitly: from top-level code, `main()` resolves to the
     /// synchronous entry point, which would not run asynchronous subcommands.
     public static func execute(_ arguments: [String]? = nil) async {
-        MemoryTuning.applyForLargeVectors()
+        _ = MemoryTuning.isApplied  // links the allocator settings' constructor
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
