@@ -75,6 +75,23 @@ struct ShuffleTests {
         #expect((200...300).contains(crossed))
     }
 
+    @Test("boolean columns are permuted with the arithmetic ones", arguments: [2, 100])
+    func mixedSchemes(rows: Int) async throws {
+        let ids = (0..<rows).map { UInt64($0) }, words = inputsWithEdges(rows, seed: 980)
+        let outputs = try await InProcessCluster.run { party in
+            let a: ArithmeticShared = try await party.share(party.index == .zero ? ids : nil, from: .zero, count: rows)
+            let b: BooleanShared = try await party.share(party.index == .one ? words : nil, from: .one, count: rows, as: Boolean.self)
+            let c = BooleanShared.public(ids, party: party.index)
+            let table = try await party.shuffle(arithmetic: [a], boolean: [b, c])
+            return [try await party.reveal(table.arithmetic[0])] + [try await party.reveal(table.boolean[0]), try await party.reveal(table.boolean[1])]
+        }
+        let output = outputs[0]
+        #expect(outputs.allSatisfy { $0 == output })
+        #expect(output[0].sorted() == ids)
+        #expect(output[1] == output[0].map { words[Int($0)] })
+        #expect(output[2] == output[0])
+    }
+
     @Test("an empty list of columns shuffles to an empty list")
     func noColumns() async throws {
         let outputs = try await InProcessCluster.run { party in try await party.shuffle([]).count }

@@ -1,4 +1,5 @@
 import CairnArithmetic
+import Synchronization
 import Testing
 @testable import CairnMPC
 
@@ -100,6 +101,37 @@ struct SortTests {
         try await checkSort(randomSigned(rows, bound: 1000, seed: 1500 + UInt64(rows)))
     }
 
+    @Test("lengths at the edges of 64-comparison blocks and of the position width", arguments: [3, 4, 5, 63, 64, 65, 127, 128, 129, 2049])
+    func boundaries(rows: Int) async throws {
+        try await checkSort(randomSigned(rows, bound: Int64(rows / 3 + 1), seed: 1700 + UInt64(rows)))
+    }
+
+    @Test("equal keys do not make the quicksort degenerate: ties are broken by a secret order")
+    func equalKeysLookRandom() async throws {
+        // If ties were broken by the public shuffled position, equal keys would be compared as an
+        // already sorted array: n − 1 levels, visible to every party as the number of messages. With
+        // a secret tie-break the ranks are a uniform permutation and the depth stays logarithmic.
+        let rows = 200
+        let network = InProcessNetwork()
+        let counter = MessageCountingTransport(network.transport(for: .one))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in PartyIndex.all {
+                group.addTask {
+                    let transport: any Transport = index == .one ? counter : network.transport(for: index)
+                    let party = try await Party.connect(over: transport)
+                    let keys = ArithmeticShared.public([UInt64](repeating: 42, count: rows), party: index)
+                    if index == .one { counter.messages.withLock { $0 = 0 } }
+                    _ = try await party.sort(keys: keys, payload: [])
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Party 1 receives 2 messages in the shuffle, 8 in the bit decomposition and 9 per level.
+        let levels = (counter.messages.withLock { $0 } - 10) / 9
+        #expect(levels >= 8)  // a 200-row quicksort needs at least ⌈log₂ 200⌉ levels
+        #expect(levels <= 40)  // a random one has depth about 2.5 log₂ 200 ≈ 19; n − 1 would be 199
+    }
+
     @Test("several payload columns, or none, travel with their keys")
     func payloadColumns() async throws {
         let keys = randomSigned(130, bound: 20, seed: 1600)
@@ -123,5 +155,19 @@ struct SortTests {
                 try await party.sort(keys: .zeros(count: 4, party: party.index), payload: [.zeros(count: 3, party: party.index)])
             }
         }
+    }
+}
+
+/// A transport that counts the messages its party receives.
+private final class MessageCountingTransport: Transport {
+    let inner: any Transport
+    let messages = Mutex(0)
+    var party: PartyIndex { inner.party }
+    init(_ inner: any Transport) { self.inner = inner }
+    func send(_ words: [UInt64], to peer: PartyIndex) async throws { try await inner.send(words, to: peer) }
+    func receive(from peer: PartyIndex) async throws -> [UInt64] {
+        let words = try await inner.receive(from: peer)
+        messages.withLock { $0 += 1 }
+        return words
     }
 }

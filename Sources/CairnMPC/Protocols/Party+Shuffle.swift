@@ -33,75 +33,90 @@ extension Party {
     /// - Reveals: nothing beyond the number of rows and columns.
     /// - Throws: ``MPCError/lengthMismatch(expected:actual:)`` if the columns differ in length.
     public func shuffle(_ columns: [ArithmeticShared]) async throws -> [ArithmeticShared] {
-        guard let rows = columns.first?.count else { return [] }
-        for column in columns where column.count != rows {
-            throw MPCError.lengthMismatch(expected: rows, actual: column.count)
+        try await shuffle(arithmetic: columns, boolean: []).arithmetic
+    }
+
+    /// ``shuffle(_:)`` for a table whose columns are arithmetic and boolean sharings: all rows are
+    /// permuted together. Each column is masked and re-shared under its own scheme (`y_p =
+    /// π_p(x_p ⊕ x_{p+1}) ⊕ R_1 ⊕ R_2` and `y_{p+2} = π_p(x_{p+2}) ⊕ R_2` for boolean columns).
+    ///
+    /// - Cost: as ``shuffle(_:)``, counting every column.
+    func shuffle(
+        arithmetic: [ArithmeticShared], boolean: [BooleanShared]
+    ) async throws -> (arithmetic: [ArithmeticShared], boolean: [BooleanShared]) {
+        guard let rows = arithmetic.first?.count ?? boolean.first?.count else { return ([], []) }
+        for count in arithmetic.map(\.count) + boolean.map(\.count) where count != rows {
+            throw MPCError.lengthMismatch(expected: rows, actual: count)
         }
-        if rows < 2 { return columns }
-        var table = columns
+        if rows < 2 { return (arithmetic, boolean) }
+        var table = (arithmetic: arithmetic, boolean: boolean)
         for pair in PartyIndex.all {
-            table = try await shufflePass(table, rows: rows, led: pair)
+            table = try await shufflePass(table.arithmetic, table.boolean, rows: rows, led: pair)
         }
         return table
     }
 
     /// One pass of ``shuffle(_:)``: parties `leader` and `leader + 1` permute and re-share to
-    /// `leader + 2`.
+    /// `leader + 2`. Arithmetic columns come first in each message, boolean columns after them.
     private func shufflePass(
-        _ columns: [ArithmeticShared], rows: Int, led leader: PartyIndex
-    ) async throws -> [ArithmeticShared] {
-        let total = rows * columns.count
+        _ arithmetic: [ArithmeticShared], _ boolean: [BooleanShared], rows: Int, led leader: PartyIndex
+    ) async throws -> (arithmetic: [ArithmeticShared], boolean: [BooleanShared]) {
+        let split = rows * arithmetic.count, total = rows * (arithmetic.count + boolean.count)
+        func table(first: [UInt64], second: [UInt64]) -> (arithmetic: [ArithmeticShared], boolean: [BooleanShared]) {
+            (Self.columns(party: index, first: first[..<split], second: second[..<split], rows: rows),
+             Self.columns(party: index, first: first[split...], second: second[split...], rows: rows))
+        }
         switch index {
         case leader:
             // Holds x_p and x_{p+1}; shares the pass key with the next party.
             let permutation = sharedWithNext.permutation(count: rows)
             let r1 = sharedWithNext.words(total), r2 = sharedWithNext.words(total)
-            let message = Self.permuted(columns, by: permutation, masks: r1, r2) { first, second in
-                first &+ second
-            }
+            var message = Self.permuted(arithmetic, by: permutation, leading: true, r1[..<split], r2[..<split])
+            message += Self.permuted(boolean, by: permutation, leading: true, r1[split...], r2[split...])
             try await send(message, to: index.previous)
-            return Self.columns(party: index, first: message, second: r1, rows: rows)
+            return table(first: message, second: r1)
         case leader.next:
             // Holds x_{p+1} and x_{p+2}; shares the pass key with the previous party.
             let permutation = sharedWithPrevious.permutation(count: rows)
             let r1 = sharedWithPrevious.words(total), r2 = sharedWithPrevious.words(total)
-            let message = Self.permuted(columns, by: permutation, masks: nil, r2) { _, second in second }
+            var message = Self.permuted(arithmetic, by: permutation, leading: false, r1[..<split], r2[..<split])
+            message += Self.permuted(boolean, by: permutation, leading: false, r1[split...], r2[split...])
             try await send(message, to: index.next)
-            return Self.columns(party: index, first: r1, second: message, rows: rows)
+            return table(first: r1, second: message)
         default:
             // Party p + 2: y_p comes from the leader (its next), y_{p+2} from its previous party.
             let fromLeader = try await receive(from: index.next, count: total)
             let fromHelper = try await receive(from: index.previous, count: total)
-            return Self.columns(party: index, first: fromHelper, second: fromLeader, rows: rows)
+            return table(first: fromHelper, second: fromLeader)
         }
     }
 
-    /// The permuted, masked rows, columns one after another: for row `k` of each column,
-    /// `value(x_i, x_{i+1})` of row `π[k]`, then `− R_1 + R_2` when `r1` is given (the leader's
-    /// `y_p`) or `− R_2` when it is `nil` (its partner's `y_{p+2}`).
-    private static func permuted(
-        _ columns: [ArithmeticShared], by permutation: [Int], masks r1: [UInt64]?, _ r2: [UInt64],
-        value: (UInt64, UInt64) -> UInt64
+    /// The permuted, masked rows of `columns`, one column after another. The leader sends
+    /// `y_p = π(x_p + x_{p+1}) − R_1 + R_2` for each row; its partner sends `y_{p+2} = π(x_{p+2}) −
+    /// R_2` (with `⊕` in place of `+` and `−` for boolean columns).
+    private static func permuted<Scheme: SharingScheme>(
+        _ columns: [Shared<Scheme>], by permutation: [Int], leading: Bool,
+        _ r1: ArraySlice<UInt64>, _ r2: ArraySlice<UInt64>
     ) -> [UInt64] {
         let rows = permutation.count, total = rows * columns.count
         return [UInt64](unsafeUninitializedCapacity: total) { out, initialized in
             permutation.withUnsafeBufferPointer { permutation in
-                r2.withUnsafeBufferPointer { r2 in
-                    for (c, column) in columns.enumerated() {
-                        column.first.withUnsafeBufferPointer { first in
-                            column.second.withUnsafeBufferPointer { second in
-                                let base = c * rows
-                                if let r1 {
-                                    r1.withUnsafeBufferPointer { r1 in
+                r1.withUnsafeBufferPointer { r1 in
+                    r2.withUnsafeBufferPointer { r2 in
+                        for (c, column) in columns.enumerated() {
+                            column.first.withUnsafeBufferPointer { first in
+                                column.second.withUnsafeBufferPointer { second in
+                                    let base = c * rows
+                                    if leading {
                                         for k in 0..<rows {
                                             let source = permutation[k]
-                                            out[base + k] = value(first[source], second[source]) &- r1[base + k] &+ r2[base + k]
+                                            let value = Scheme.combine(first[source], second[source])
+                                            out[base + k] = Scheme.combine(Scheme.remove(r1[base + k], from: value), r2[base + k])
                                         }
-                                    }
-                                } else {
-                                    for k in 0..<rows {
-                                        let source = permutation[k]
-                                        out[base + k] = value(first[source], second[source]) &- r2[base + k]
+                                    } else {
+                                        for k in 0..<rows {
+                                            out[base + k] = Scheme.remove(r2[base + k], from: second[permutation[k]])
+                                        }
                                     }
                                 }
                             }
@@ -114,9 +129,12 @@ extension Party {
     }
 
     /// Splits two component vectors holding columns one after another into sharings.
-    private static func columns(party: PartyIndex, first: [UInt64], second: [UInt64], rows: Int) -> [ArithmeticShared] {
-        stride(from: 0, to: first.count, by: rows).map { start in
-            ArithmeticShared(party: party, first: Array(first[start..<(start + rows)]), second: Array(second[start..<(start + rows)]))
+    private static func columns<Scheme: SharingScheme>(
+        party: PartyIndex, first: ArraySlice<UInt64>, second: ArraySlice<UInt64>, rows: Int
+    ) -> [Shared<Scheme>] {
+        stride(from: 0, to: first.count, by: rows).map { offset in
+            let start = first.startIndex + offset, other = second.startIndex + offset
+            return Shared(party: party, first: Array(first[start..<(start + rows)]), second: Array(second[other..<(other + rows)]))
         }
     }
 }
