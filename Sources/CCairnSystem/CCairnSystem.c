@@ -1,8 +1,10 @@
 #include "CCairnSystem.h"
 
-#if defined(__linux__) && defined(__GLIBC__)
-#include <malloc.h>
+#if defined(__linux__)
+#include <malloc.h>  // defines __GLIBC__ on glibc systems; test it only after this include
+#endif
 
+#if defined(__GLIBC__)
 static int tuned = 0;
 
 /// Keeps freed memory in the process for reuse, before any thread has an arena of its own.

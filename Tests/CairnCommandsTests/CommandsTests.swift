@@ -77,3 +77,13 @@ enum ValidationErrorProbe {
         } catch { return error }
     }
 }
+
+@Suite("Process settings")
+struct ProcessSettingsTests {
+    #if canImport(Glibc)
+    @Test("the allocator keeps freed memory for reuse on glibc")
+    func allocatorTuned() {
+        #expect(MemoryTuning.isApplied)
+    }
+    #endif
+}

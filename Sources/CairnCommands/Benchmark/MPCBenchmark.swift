@@ -39,6 +39,10 @@ public struct BenchmarkCase: Sendable {
             .lessThan(n: size(1_000_000)),
             .equal(n: size(1_000_000)),
             .fixedPointMultiply(n: size(1_000_000)),
+            .shuffle(n: size(1_000_000)),
+            .sort(n: size(1 << 16)),
+            .sort(n: size(1 << 18)),
+            .sort(n: size(1 << 20)),
         ]
     }
 
@@ -67,6 +71,22 @@ extension BenchmarkCase {
             let values = party.index == .zero ? (0..<n).map { UInt64(bitPattern: Int64(($0 &* 2_654_435_761) % (1 << 36)) - (1 << 35)) } : nil
             let x = try await party.share(values, from: .zero, count: n)
             return { party in _ = try await party.multiply(x, x, format: .default) }
+        }
+    }
+
+    /// Oblivious shuffle of a table of two columns (a key and a payload), counted in rows.
+    public static func shuffle(n: Int) -> BenchmarkCase {
+        BenchmarkCase(op: "shuffle", n: n) { party, n in
+            let columns = [party.randomShared(Arithmetic.self, count: n), party.randomShared(Arithmetic.self, count: n)]
+            return { party in _ = try await party.shuffle(columns) }
+        }
+    }
+
+    /// Sort of random 64-bit keys carrying one payload column, counted in rows.
+    public static func sort(n: Int) -> BenchmarkCase {
+        BenchmarkCase(op: "sort", n: n) { party, n in
+            let (keys, payload) = (party.randomShared(Arithmetic.self, count: n), party.randomShared(Arithmetic.self, count: n))
+            return { party in _ = try await party.sort(keys: keys, payload: [payload]) }
         }
     }
 

@@ -197,7 +197,7 @@ extension Party {
                     row = segments[segment].lowerBound + 1
                 }
             }
-            for block in stride(from: 0, to: 6 * 64, by: 64) { transpose(buffer + block) }
+            for block in stride(from: 0, to: 6 * 64, by: 64) { BitMatrix.transpose(buffer + block) }
             // Plane s = 63 − j holds key bit j; the sign plane (s = 0) is not complemented.
             notX.0[b] = key0[63]
             notX.1[b] = key1[63]
@@ -265,30 +265,6 @@ extension Party {
             groups = nextGroups
         }
         return less.shared(index)
-    }
-
-    /// Transposes a 64×64 bit matrix in place, as ``BitMatrix/transpose(_:)`` does, with every
-    /// stage's width a constant so that the compiler unrolls and vectorises the swaps.
-    @inline(__always)
-    private static func transpose(_ block: UnsafeMutablePointer<UInt64>) {
-        @inline(__always) func stage(_ width: Int, _ mask: UInt64) {
-            var k = 0
-            while k < 64 {
-                for i in k..<(k &+ width) {
-                    let a = block[i], b = block[i &+ width]
-                    let t = ((a >> UInt64(width)) ^ b) & mask
-                    block[i] = a ^ (t << UInt64(width))
-                    block[i &+ width] = b ^ t
-                }
-                k &+= 2 &* width
-            }
-        }
-        stage(32, 0x0000_0000_FFFF_FFFF)
-        stage(16, 0x0000_FFFF_0000_FFFF)
-        stage(8, 0x00FF_00FF_00FF_00FF)
-        stage(4, 0x0F0F_0F0F_0F0F_0F0F)
-        stage(2, 0x3333_3333_3333_3333)
-        stage(1, 0x5555_5555_5555_5555)
     }
 }
 
