@@ -112,7 +112,7 @@ struct ShuffleTests {
         // Public zeros: every component is zero, so any unmasked word party 2 received would be zero.
         let rows = 512
         let network = InProcessNetwork()
-        let recorder = ShuffleRecordingTransport(network.transport(for: .two))
+        let recorder = RecordingTransport(network.transport(for: .two))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in PartyIndex.all {
                 group.addTask {
@@ -131,19 +131,5 @@ struct ShuffleTests {
         #expect(view.allSatisfy { $0 != 0 })
         let ones = view.reduce(0) { $0 + $1.nonzeroBitCount }
         #expect(abs(Double(ones) / Double(view.count * 64) - 0.5) < 0.01)
-    }
-}
-
-/// A transport that records every message its party receives.
-private final class ShuffleRecordingTransport: Transport {
-    let inner: any Transport
-    let received = Mutex<[UInt64]>([])
-    var party: PartyIndex { inner.party }
-    init(_ inner: any Transport) { self.inner = inner }
-    func send(_ words: [UInt64], to peer: PartyIndex) async throws { try await inner.send(words, to: peer) }
-    func receive(from peer: PartyIndex) async throws -> [UInt64] {
-        let words = try await inner.receive(from: peer)
-        received.withLock { $0.append(contentsOf: words) }
-        return words
     }
 }
