@@ -12,6 +12,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
     ],
     targets: [
         // Ring Z/2^64 and fixed-point encoding. Depends on nothing.
@@ -26,6 +31,21 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // Compute parties on the network: mutual-TLS connections between parties, framing,
+        // session multiplexing, party configuration and identities. Implements `Transport`.
+        .target(
+            name: "CairnNetwork",
+            dependencies: [
+                "CairnMPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Operating-system settings Swift's Glibc module does not expose (malloc tuning).
         .target(name: "CCairnSystem"),
         // The command-line tool's logic, kept in a library so tests can call it.
@@ -35,12 +55,21 @@ let package = Package(
                 "CCairnSystem",
                 "CairnArithmetic",
                 "CairnMPC",
+                "CairnNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "cairn", dependencies: ["CairnCommands"]),
         .testTarget(name: "CairnArithmeticTests", dependencies: ["CairnArithmetic"]),
         .testTarget(name: "CairnMPCTests", dependencies: ["CairnMPC", "CairnArithmetic"]),
+        .testTarget(
+            name: "CairnNetworkTests",
+            dependencies: [
+                "CairnNetwork", "CairnMPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands"]),
     ]
 )

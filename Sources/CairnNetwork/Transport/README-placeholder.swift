@@ -1,0 +1,1 @@
+// The NIO transport lives in this folder.
