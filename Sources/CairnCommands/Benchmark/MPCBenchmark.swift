@@ -16,10 +16,14 @@ public struct BenchmarkResult: Sendable, Equatable, Codable {
     public var seconds: Double
     /// Elements processed per second.
     public var perSecond: Double
+    /// Bytes sent per element in one repetition by the party that sent most, where the transport
+    /// counts them (`tcp`), framing and TLS records included.
+    public var bytesPerParty: Double?
 
     enum CodingKeys: String, CodingKey {
         case op, n, parties, transport, seconds
         case perSecond = "per_second"
+        case bytesPerParty = "bytes_per_party_per_element"
     }
 }
 
@@ -99,32 +103,55 @@ extension BenchmarkCase {
     }
 }
 
-/// Runs benchmark cases with three parties in this process.
+/// Runs benchmark cases.
 public enum MPCBenchmark {
-    /// Measures `benchmark` `repetitions` times on one set of parties, on the same inputs, and
-    /// reports the median time.
+    /// Measures `benchmark` `repetitions` times with three parties in this process, on the same
+    /// inputs, and reports the median time.
     public static func run(_ benchmark: BenchmarkCase, repetitions: Int = 3) async throws -> BenchmarkResult {
-        precondition(repetitions > 0)
         let times = try await InProcessCluster.run { party in
-            let body = try await benchmark.prepare(party, benchmark.n)
-            var times: [Double] = []
-            for _ in 0..<repetitions {
-                // Start together: a one-element reveal is a barrier.
-                _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index))
-                let clock = ContinuousClock()
-                let start = clock.now
-                try await body(party)
-                _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index))
-                let elapsed = clock.now - start
-                times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-            }
-            return times
+            try await measure(benchmark, on: party, repetitions: repetitions).times
         }
         // Each repetition ends when the slowest party finishes.
-        let perRepetition = (0..<repetitions).map { k in times.map { $0[k] }.max()! }.sorted()
-        let seconds = perRepetition[repetitions / 2]
+        let perRepetition = (0..<repetitions).map { k in times.map { $0[k] }.max()! }
+        return result(benchmark, transport: "inprocess", times: perRepetition)
+    }
+
+    /// Prepares `benchmark`'s inputs and times it `repetitions` times on one party; all three
+    /// parties call this together. Returns the seconds of each repetition.
+    ///
+    /// Each repetition starts and ends with a barrier (two one-element reveals: after the second,
+    /// every party knows that every other party has finished), so one party's clock covers all
+    /// three parties' work. `bytesSent`, if given, reads the transport's count of bytes this party
+    /// has sent; the difference over the timed repetitions is returned.
+    public static func measure(
+        _ benchmark: BenchmarkCase, on party: Party, repetitions: Int, bytesSent: (@Sendable () -> Int)? = nil
+    ) async throws -> (times: [Double], bytes: Int) {
+        precondition(repetitions > 0)
+        let body = try await benchmark.prepare(party, benchmark.n)
+        func barrier() async throws {
+            for _ in 0..<2 { _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index)) }
+        }
+        var times: [Double] = []
+        let bytesBefore = bytesSent?() ?? 0
+        for _ in 0..<repetitions {
+            try await barrier()
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await body(party)
+            try await barrier()
+            let elapsed = clock.now - start
+            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        return (times, (bytesSent?() ?? 0) - bytesBefore)
+    }
+
+    /// The median of `times` as a result line.
+    public static func result(
+        _ benchmark: BenchmarkCase, transport: String, times: [Double], bytesPerParty: Double? = nil
+    ) -> BenchmarkResult {
+        let seconds = times.sorted()[times.count / 2]
         return BenchmarkResult(
-            op: benchmark.op, n: benchmark.n, parties: 3, transport: "inprocess",
-            seconds: seconds, perSecond: Double(benchmark.n) / seconds)
+            op: benchmark.op, n: benchmark.n, parties: 3, transport: transport,
+            seconds: seconds, perSecond: Double(benchmark.n) / seconds, bytesPerParty: bytesPerParty)
     }
 }

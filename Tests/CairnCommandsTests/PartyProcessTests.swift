@@ -1,0 +1,105 @@
+import CairnNetwork
+import Foundation
+import Testing
+@testable import CairnCommands
+
+/// Real `cairn party` processes on loopback, with freshly generated keys.
+@Suite("Compute parties as processes", .serialized)
+struct PartyProcessTests {
+    /// The `cairn` executable built next to this test bundle.
+    static var cairn: String {
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("cairn").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return URL(fileURLWithPath: ".build/debug/cairn").path
+    }
+
+    static func freshDeployment(receiveTimeout: Double = 30) throws -> LocalDeployment {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-test-\(UUID().uuidString)")
+        return try LocalDeployment.create(in: folder, receiveTimeoutSeconds: receiveTimeout, connectTimeoutSeconds: 20)
+    }
+
+    /// Starts one party; its output and errors go to files read after it exits.
+    static func start(_ configuration: String, _ arguments: [String]) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: cairn)
+        process.arguments = ["party", "--config", configuration] + arguments
+        let base = URL(fileURLWithPath: configuration).deletingPathExtension()
+        let out = base.appendingPathExtension("out"), err = base.appendingPathExtension("err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        return (process, out, err)
+    }
+
+    static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
+    @Test("three processes multiply, compare and sort; results equal the cleartext")
+    func threeProcesses() throws {
+        let deployment = try Self.freshDeployment()
+        // Start in reverse order: connection set-up retries while peers come up.
+        let parties = try deployment.configurationPaths.reversed().map { try Self.start($0, ["--n", "300", "--seed", "42"]) }.reversed()
+        for (process, _, _) in parties { process.waitUntilExit() }
+        let job = CheckJob(n: 300, seed: 42)
+        let (a, b) = job.inputs()
+        // The reference, computed here in the clear and independently of CheckJob.expected.
+        let signed = zip(a.map { Int64(bitPattern: $0) }, b.map { Int64(bitPattern: $0) })
+        let pairs = zip(a, b).sorted { (Int64(bitPattern: $0.0), $0.1) < (Int64(bitPattern: $1.0), $1.1) }
+        for (k, (process, out, err)) in parties.enumerated() {
+            #expect(process.terminationStatus == 0, "party \(k + 1): \(Self.text(err))")
+            let outcome = try JSONDecoder().decode(CheckJob.Outcome.self, from: Data(Self.text(out).utf8))
+            #expect(outcome.party == k + 1)
+            #expect(outcome.products == zip(a, b).map(&*))
+            #expect(outcome.lessThan == signed.map { $0 < $1 })
+            #expect(outcome.sortedKeys == pairs.map(\.0))
+            #expect(outcome.sortedPayload.sorted() == b.sorted())
+            #expect(Set(zip(outcome.sortedKeys, outcome.sortedPayload).map { "\($0),\($1)" }) == Set(zip(a, b).map { "\($0),\($1)" }))
+            #expect(Self.text(err).contains("check passed"))
+        }
+    }
+
+    @Test("when a party is killed mid-computation, the others stop with an error naming it")
+    func killedParty() throws {
+        let deployment = try Self.freshDeployment(receiveTimeout: 10)
+        // A large sort keeps the parties busy long enough to kill one in the middle.
+        let parties = try deployment.configurationPaths.map { try Self.start($0, ["--n", "2000000"]) }
+        let victim = parties[2]
+        let deadline = Date().addingTimeInterval(60)
+        while !Self.text(victim.2).contains("connected to both peers") && Date() < deadline { usleep(50_000) }
+        usleep(300_000)
+        kill(victim.0.processIdentifier, SIGKILL)
+        let killedAt = Date()
+        for (process, _, _) in parties.prefix(2) { process.waitUntilExit() }
+        let elapsed = Date().timeIntervalSince(killedAt)
+        for (k, (process, _, err)) in parties.prefix(2).enumerated() {
+            #expect(process.terminationStatus != 0, "party \(k + 1) should have failed")
+            #expect(Self.text(err).contains("party 3"), "party \(k + 1) said: \(Self.text(err))")
+        }
+        // Within the receive timeout (10 s) and some slack for the debug build's finishing work.
+        #expect(elapsed < 30)
+    }
+
+    @Test("a party presenting an unpinned certificate is refused, and the error says so")
+    func unpinnedCertificate() throws {
+        let deployment = try Self.freshDeployment(receiveTimeout: 5)
+        // Parties 1 and 2 pin some other certificate for party 3, so the one party 3 presents is
+        // not the pinned one.
+        let pinned = deployment.folder.appendingPathComponent("party3-pinned.cert.pem")
+        try PartyIdentity.generate(name: "not party 3").certificatePEM.write(to: pinned, atomically: true, encoding: .utf8)
+        for party in 1...2 {
+            let path = deployment.folder.appendingPathComponent("party\(party).json")
+            let json = try String(contentsOf: path, encoding: .utf8)
+                .replacingOccurrences(of: "\"party3.cert.pem\"", with: "\"party3-pinned.cert.pem\"")
+            try json.write(to: path, atomically: true, encoding: .utf8)
+        }
+        let parties = try deployment.configurationPaths.map { try Self.start($0, ["--n", "10"]) }
+        for (process, _, _) in parties { process.waitUntilExit() }
+        #expect(parties.allSatisfy { $0.0.terminationStatus != 0 })
+        let said = parties.prefix(2).map { Self.text($0.2) }.joined(separator: "\n")
+        #expect(said.contains("pinned"), "parties 1 and 2 said: \(said)")
+    }
+}
