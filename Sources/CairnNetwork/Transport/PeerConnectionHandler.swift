@@ -1,0 +1,279 @@
+import CairnMPC
+import NIOCore
+import NIOSSL
+import NIOTLS
+import Synchronization
+
+/// What the connections of one ``PartyNetwork`` share: the links to the peers, the certificates,
+/// the TLS contexts, and the channels not yet attached to a link (so `close` can end them).
+final class NetworkCore: Sendable {
+    private struct State {
+        var listener: (any Channel)?
+        var pending: [ObjectIdentifier: any Channel] = [:]
+        var lastRejection: String?
+        var closed = false
+    }
+
+    let party: PartyIndex
+    let links: [PartyIndex: PeerLink]
+    let pins: CertificatePins
+    let serverContext: NIOSSLContext
+    let clientContext: NIOSSLContext
+    private let state = Mutex(State())
+
+    init(party: PartyIndex, links: [PartyIndex: PeerLink], pins: CertificatePins) throws {
+        self.party = party
+        self.links = links
+        self.pins = pins
+        serverContext = try NIOSSLContext(configuration: pins.tlsConfiguration(server: true))
+        clientContext = try NIOSSLContext(configuration: pins.tlsConfiguration(server: false))
+    }
+
+    /// The peers that dial this party (higher indices) and those it dials (lower indices).
+    var listenedPeers: [PartyIndex] { PartyIndex.all.filter { $0 > party } }
+    var dialedPeers: [PartyIndex] { PartyIndex.all.filter { $0 < party } }
+
+    /// The words of the hello that `party` sends when a connection opens: a magic number, the
+    /// frame format's version and the sender's index.
+    static func hello(from party: PartyIndex) -> [UInt64] {
+        [0x4341_4952_4E4D_5043, 1, UInt64(party.rawValue)]  // "CAIRNMPC", version 1
+    }
+
+    // MARK: Channels
+
+    func setListener(_ channel: any Channel) -> Bool {
+        state.withLock { state in
+            guard !state.closed else { return false }
+            state.listener = channel
+            return true
+        }
+    }
+
+    /// Records a channel not yet attached to a link; returns `false` if the network is closed.
+    func track(_ channel: any Channel) -> Bool {
+        state.withLock { state in
+            guard !state.closed else { return false }
+            state.pending[ObjectIdentifier(channel)] = channel
+            return true
+        }
+    }
+
+    func untrack(_ channel: any Channel) {
+        _ = state.withLock { $0.pending.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// Called when a link attached: once every peer that dials this party is connected, the
+    /// listener is closed, so nobody else can reach this party.
+    func linkAttached(_ channel: any Channel) {
+        untrack(channel)
+        guard listenedPeers.allSatisfy({ links[$0]?.isConnected ?? false }) else { return }
+        let listener = state.withLock { state in
+            defer { state.listener = nil }
+            return state.listener
+        }
+        listener?.close(promise: nil)
+    }
+
+    /// Notes why an incoming connection was refused, for the error if the expected peer never
+    /// connects.
+    func noteRejection(_ reason: String) {
+        state.withLock { $0.lastRejection = reason }
+    }
+
+    var lastRejection: String? { state.withLock { $0.lastRejection } }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Marks the network closed and returns the listener and unattached channels to close.
+    func markClosed() -> [any Channel] {
+        state.withLock { state in
+            state.closed = true
+            defer {
+                state.listener = nil
+                state.pending = [:]
+            }
+            return (state.listener.map { [$0] } ?? []) + Array(state.pending.values)
+        }
+    }
+
+    // MARK: Pipelines
+
+    /// Sets up an accepted connection: TLS as server, pinned-certificate check, frames, handler.
+    func configureAccepted(_ channel: any Channel) throws {
+        guard track(channel) else { throw ChannelError.ioOnClosedChannel }
+        let verification = PeerVerification()
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(
+            NIOSSLServerHandler(context: serverContext, customVerificationCallback: pins.verifier(listeningAs: party, into: verification)))
+        try MessageFrame.addCodec(to: pipeline)
+        try pipeline.addHandler(PeerConnectionHandler(core: self, role: .listener, verification: verification))
+    }
+
+    /// Sets up a connection dialed to `peer`: TLS as client, pinned-certificate check, frames,
+    /// handler; `established` completes when the hello exchange is done or the attempt failed.
+    func configureDialed(_ channel: any Channel, peer: PartyIndex, established: EventLoopPromise<Void>) throws {
+        guard track(channel) else { throw ChannelError.ioOnClosedChannel }
+        let verification = PeerVerification()
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(
+            try NIOSSLClientHandler(
+                context: clientContext, serverHostname: nil,
+                customVerificationCallback: pins.verifier(dialing: peer, into: verification)))
+        try MessageFrame.addCodec(to: pipeline)
+        try pipeline.addHandler(
+            PeerConnectionHandler(core: self, role: .dialer(peer: peer, established: established), verification: verification))
+    }
+}
+
+/// The top of a connection's pipeline: completes the hello exchange after the TLS handshake,
+/// attaches the connection to its peer's link, delivers the peer's messages to the link's inbox,
+/// and fails the link when the connection ends.
+///
+/// Hello: as soon as its TLS handshake completes, each side sends one hello frame (the words of
+/// ``NetworkCore/hello(from:)``). A side attaches the connection when it has received the peer's
+/// hello naming the party its certificate identified. Before that, any other frame ends the
+/// connection; after it, a hello does.
+final class PeerConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ReceivedMessage
+    typealias OutboundOut = ByteBuffer
+
+    enum Role {
+        /// This party dialed `peer`; `established` reports the outcome of the attempt.
+        case dialer(peer: PartyIndex, established: EventLoopPromise<Void>)
+        /// This party accepted the connection; the certificate tells who it is.
+        case listener
+    }
+
+    private enum Phase {
+        case handshaking
+        case awaitingHello(PartyIndex)
+        case attached(PeerLink)
+        case closed
+    }
+
+    private let core: NetworkCore
+    private let role: Role
+    private let verification: PeerVerification
+    private var phase = Phase.handshaking
+    /// Why the connection is ending, once known.
+    private var failure: ConnectionFailure?
+
+    init(core: NetworkCore, role: Role, verification: PeerVerification) {
+        self.core = core
+        self.role = role
+        self.verification = verification
+    }
+
+    /// The event NIOSSL fires when the TLS handshake completes (for tests that stand in for TLS).
+    static let handshakeCompletedEvent: any Sendable = TLSUserEvent.handshakeCompleted(negotiatedProtocol: nil)
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? TLSUserEvent, case .handshakeCompleted = event {
+            handshakeCompleted(context: context)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func handshakeCompleted(context: ChannelHandlerContext) {
+        guard case .handshaking = phase else { return }
+        let peer: PartyIndex
+        switch role {
+        case let .dialer(dialed, _):
+            peer = dialed
+        case .listener:
+            guard let identified = verification.party else {
+                end(context, ConnectionFailure(reason: "a connection was refused: its certificate was not checked", isFatal: false))
+                return
+            }
+            if core.links[identified]?.isConnected ?? true {
+                end(context, ConnectionFailure(reason: "a second connection from \(identified) was refused", isFatal: false))
+                return
+            }
+            peer = identified
+        }
+        phase = .awaitingHello(peer)
+        let frames = MessageFrame.encode(
+            NetworkCore.hello(from: core.party), session: 0, flags: .hello, allocator: context.channel.allocator)
+        for frame in frames { context.write(wrapOutboundOut(frame), promise: nil) }
+        context.flush()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        switch (phase, message) {
+        case let (.attached(link), .data(session, words)):
+            link.inbox.deliver(words, session: session)
+        case let (.awaitingHello(peer), .hello(words)):
+            guard words == NetworkCore.hello(from: peer) else {
+                end(context, ConnectionFailure(reason: "sent a hello that does not identify it as \(peer)", isFatal: true))
+                return
+            }
+            guard let link = core.links[peer], link.attach(context.channel) else {
+                end(context, ConnectionFailure(reason: "a second connection from \(peer) was refused", isFatal: false))
+                return
+            }
+            phase = .attached(link)
+            core.linkAttached(context.channel)
+            if case let .dialer(_, established) = role { established.succeed(()) }
+        case (.closed, _):
+            break
+        default:
+            end(context, ConnectionFailure(reason: "sent a malformed frame", isFatal: false))
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if failure == nil {
+            if let rejection = verification.rejection {
+                failure = ConnectionFailure(reason: rejection, isFatal: true)
+            } else if case .awaitingHello = phase, case .dialer = role, ConnectionFailure.isCertificateRefusal(error) {
+                failure = ConnectionFailure(
+                    reason: "refused this party's certificate (fingerprint \(core.pins.ownFingerprint)); "
+                        + "it has not pinned it",
+                    isFatal: true)
+            } else if case .listener = role, case .handshaking = phase, ConnectionFailure.isCertificateRefusal(error) {
+                failure = ConnectionFailure(
+                    reason: "a peer refused this party's certificate (fingerprint \(core.pins.ownFingerprint)) "
+                        + "during the TLS handshake; it has not pinned it",
+                    isFatal: true)
+            } else {
+                failure = ConnectionFailure(reason: ConnectionFailure.describe(error), isFatal: false)
+            }
+        }
+        context.close(promise: nil)
+    }
+
+    /// Ends the connection for `reason`.
+    private func end(_ context: ChannelHandlerContext, _ reason: ConnectionFailure) {
+        if failure == nil { failure = reason }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finish(channel: context.channel)
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        finish(channel: context.channel)
+    }
+
+    /// Reports the end of the connection once: to the link if attached, otherwise to the dialer
+    /// or as a refused connection.
+    private func finish(channel: any Channel) {
+        let failure = self.failure ?? ConnectionFailure(reason: "closed the connection", isFatal: false)
+        switch phase {
+        case .closed:
+            return
+        case let .attached(link):
+            link.fail(.peerUnavailable(link.peer, reason: failure.reason))
+        case .handshaking, .awaitingHello:
+            switch role {
+            case let .dialer(_, established): established.fail(failure)
+            case .listener: if self.failure != nil { core.noteRejection(failure.reason) }
+            }
+        }
+        phase = .closed
+        core.untrack(channel)
+    }
+}

@@ -1,1 +1,0 @@
-// The NIO transport lives in this folder.
