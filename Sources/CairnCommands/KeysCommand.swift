@@ -72,7 +72,7 @@ struct KeysCommand: AsyncParsableCommand {
 enum PartyFiles {
     /// Writes `text` to `url` readable and writable by the owner only (mode 0600).
     static func writePrivate(_ text: String, to url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }

@@ -16,9 +16,14 @@ struct PartyProcessTests {
         return URL(fileURLWithPath: ".build/debug/cairn").path
     }
 
-    static func freshDeployment(receiveTimeout: Double = 30) throws -> LocalDeployment {
+    static func freshDeployment(receiveTimeout: Double = 30, connectTimeout: Double = 20) throws -> LocalDeployment {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-test-\(UUID().uuidString)")
-        return try LocalDeployment.create(in: folder, receiveTimeoutSeconds: receiveTimeout, connectTimeoutSeconds: 20)
+        return try LocalDeployment.create(in: folder, receiveTimeoutSeconds: receiveTimeout, connectTimeoutSeconds: connectTimeout)
+    }
+
+    /// The error line a failed party printed.
+    static func errorLine(_ url: URL) -> String {
+        text(url).split(separator: "\n").first { $0.hasPrefix("Error:") }.map(String.init) ?? "(no error line)"
     }
 
     /// Starts one party; its output and errors go to files read after it exits.
@@ -28,8 +33,8 @@ struct PartyProcessTests {
         process.arguments = ["party", "--config", configuration] + arguments
         let base = URL(fileURLWithPath: configuration).deletingPathExtension()
         let out = base.appendingPathExtension("out"), err = base.appendingPathExtension("err")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         try process.run()
@@ -77,15 +82,17 @@ struct PartyProcessTests {
         let elapsed = Date().timeIntervalSince(killedAt)
         for (k, (process, _, err)) in parties.prefix(2).enumerated() {
             #expect(process.terminationStatus != 0, "party \(k + 1) should have failed")
-            #expect(Self.text(err).contains("party 3"), "party \(k + 1) said: \(Self.text(err))")
+            #expect(Self.errorLine(err).contains("is unavailable"), "party \(k + 1) said: \(Self.text(err))")
         }
+        // Party 1 is connected to party 3 directly and names it.
+        #expect(Self.errorLine(parties[0].2).contains("party 3"), "party 1 said: \(Self.text(parties[0].2))")
         // Within the receive timeout (10 s) and some slack for the debug build's finishing work.
         #expect(elapsed < 30)
     }
 
     @Test("a party presenting an unpinned certificate is refused, and the error says so")
     func unpinnedCertificate() throws {
-        let deployment = try Self.freshDeployment(receiveTimeout: 5)
+        let deployment = try Self.freshDeployment(receiveTimeout: 5, connectTimeout: 5)
         // Parties 1 and 2 pin some other certificate for party 3, so the one party 3 presents is
         // not the pinned one.
         let pinned = deployment.folder.appendingPathComponent("party3-pinned.cert.pem")
@@ -99,7 +106,9 @@ struct PartyProcessTests {
         let parties = try deployment.configurationPaths.map { try Self.start($0, ["--n", "10"]) }
         for (process, _, _) in parties { process.waitUntilExit() }
         #expect(parties.allSatisfy { $0.0.terminationStatus != 0 })
-        let said = parties.prefix(2).map { Self.text($0.2) }.joined(separator: "\n")
-        #expect(said.contains("pinned"), "parties 1 and 2 said: \(said)")
+        for (k, party) in parties.prefix(2).enumerated() {
+            let said = Self.errorLine(party.2)
+            #expect(said.contains("party 3") && said.contains("pinned"), "party \(k + 1) said: \(Self.text(party.2))")
+        }
     }
 }
