@@ -7,7 +7,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Create and inspect compute parties' keys and certificates.",
-        subcommands: [Generate.self, Fingerprint.self])
+        subcommands: [Generate.self, Fingerprint.self, Local.self])
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -64,6 +64,31 @@ struct KeysCommand: AsyncParsableCommand {
                 throw ValidationError("cannot read \(certificate)")
             }
             print(try PartyIdentity.fingerprint(ofCertificatePEM: pem))
+        }
+    }
+}
+
+extension KeysCommand {
+    struct Local: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write keys, certificates and configuration files for three parties on this machine.",
+            discussion: """
+                For trying Cairn on one machine: three identities and three configuration files                 (party1.json, party2.json, party3.json) listening on free loopback ports. Start the                 parties with `cairn party --config FOLDER/partyN.json`.
+                """)
+
+        @Option(help: "The folder to write the files to.")
+        var output: String
+
+        func run() async throws {
+            let folder = URL(fileURLWithPath: output)
+            let existing = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            guard !existing.contains(where: { $0.hasPrefix("party") }) else {
+                throw ValidationError("\(folder.path) already holds party files; choose an empty folder")
+            }
+            let deployment = try LocalDeployment.create(in: folder)
+            for path in deployment.configurationPaths { print("Wrote \(path)") }
+            print("Start the three parties, in any order:")
+            for path in deployment.configurationPaths { print("  cairn party --config \(path)") }
         }
     }
 }
