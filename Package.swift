@@ -47,6 +47,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Studies: definitions (tables, validation, cohorts, statistics, parties) and the
+        // contributor's submission format (additive shares encrypted to each party with HPKE).
+        // Knows nothing of HTTP or storage.
+        .target(
+            name: "CairnStudy",
+            dependencies: [
+                "CairnArithmetic",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // Operating-system settings Swift's Glibc module does not expose (malloc tuning).
         .target(name: "CCairnSystem"),
         // The command-line tool's logic, kept in a library so tests can call it.
@@ -71,6 +82,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "CairnStudyTests", dependencies: ["CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands"]),
     ]
 )
