@@ -144,6 +144,15 @@ struct MeshFailureTests {
         #expect(reason.hasPrefix("could not connect to 127.0.0.1:\(ports[peer.rawValue]) within 0.8 s: it "))
     }
 
+    @Test("cancelling a connect that is waiting for its peers stops it")
+    func cancelledConnect() async throws {
+        let configuration = Mesh.configuration(.zero, ports: [0, 0, 0], connectTimeout: .seconds(30))
+        let task = Task { try await PartyNetwork.connect(configuration) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: MPCError.cancelled) { _ = try await task.value }
+    }
+
     @Test("a configuration that does not name both other parties is refused")
     func badConfiguration() async throws {
         var configuration = Mesh.configuration(.zero, ports: [0, 0, 0])

@@ -15,8 +15,9 @@ import Synchronization
 /// hello naming itself, and a connection is used once both hellos are in. When every peer that
 /// dials this party is connected, the listener is closed.
 ///
-/// Messages: each message is framed as described in the frame format (session id, flags,
-/// little-endian words; chunks of at most 1 MiB). Within a session, messages from one peer are
+/// Messages: each message travels as one or more frames, each a 4-byte big-endian length, the
+/// session id (UInt64, little-endian), a flags byte (bit 0: last chunk of the message) and the
+/// payload, little-endian UInt64 words, at most 1 MiB per frame. Within a session, messages from one peer are
 /// received in the order it sent them; sessions are independent, and any number may be open at
 /// once. A send returns once the message has been handed to the socket (so a sender waits for the
 /// network, never for the receiver to call `receive`); the peer's connection always reads, queueing
