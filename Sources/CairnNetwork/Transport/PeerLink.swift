@@ -32,9 +32,18 @@ final class PeerLink: Sendable {
     private let state = Mutex(State())
     private let sent = Atomic<Int>(0)
 
-    init(peer: PartyIndex, inbox: Inbox) {
+    /// How long one frame may wait to be written before the peer is deemed to have stopped reading.
+    private let writeTimeout: Duration
+
+    init(peer: PartyIndex, inbox: Inbox, writeTimeout: Duration) {
         self.peer = peer
         self.inbox = inbox
+        self.writeTimeout = writeTimeout
+    }
+
+    /// The connected channel, if any (for tests).
+    var channel: (any Channel)? {
+        state.withLock { if case let .connected(channel) = $0.phase { channel } else { nil } }
     }
 
     /// Bytes of frames (length fields, headers and payloads, before TLS) sent to the peer so far.
@@ -115,20 +124,31 @@ final class PeerLink: Sendable {
         }
     }
 
-    /// Writes the frames of one message and waits until TLS has handed them to the socket, so a
-    /// sender cannot run ahead of the network by more than one message.
+    /// Writes the frames of one message, one after the other, each once the previous one has been
+    /// handed to the socket: a sender cannot run ahead of the network by more than a frame.
+    ///
+    /// A frame that cannot be written within the write timeout means the peer has stopped reading
+    /// (its socket buffer is full): the link fails and the connection is closed, so a send never
+    /// hangs.
     func send(_ frames: [ByteBuffer], wireLength: Int) async throws {
         let channel: any Channel
-        if let connected = state.withLock({ if case let .connected(channel) = $0.phase { channel } else { nil } }) {
+        if let connected = self.channel {
             channel = connected
         } else {
             channel = try await connectedChannel()
         }
-        guard let last = frames.last else { return }
         sent.add(wireLength, ordering: .relaxed)
         do {
-            for frame in frames.dropLast() { channel.write(frame, promise: nil) }
-            try await channel.writeAndFlush(last).get()
+            for frame in frames {
+                let written = channel.eventLoop.makePromise(of: Void.self)
+                channel.writeAndFlush(frame, promise: written)
+                let timer = channel.eventLoop.scheduleTask(in: TimeAmount(writeTimeout)) { [self] in
+                    fail(.peerUnavailable(peer, reason: "stopped reading: a frame could not be sent for \(describeDuration(writeTimeout))"))?
+                        .close(promise: nil)
+                }
+                defer { timer.cancel() }
+                try await written.futureResult.get()
+            }
         } catch {
             if let failure { throw failure }
             throw MPCError.peerUnavailable(peer, reason: ConnectionFailure.describe(error))
