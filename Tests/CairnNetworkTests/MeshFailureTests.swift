@@ -105,6 +105,27 @@ struct MeshFailureTests {
         #expect(try await transport.receive(from: .one) == [5])
     }
 
+    @Test("a peer that stops reading makes sends fail instead of hanging")
+    func peerStopsReading() async throws {
+        let networks = try await Mesh.connect(receiveTimeout: .seconds(1))
+        defer { Task { await Mesh.close(networks) } }
+        let channel = try #require(networks[1].core.links[.zero]?.channel)
+        try await channel.setOption(.autoRead, value: false).get()
+        let transport = networks[0].transport(session: 11)
+        let words = [UInt64](repeating: 3, count: 1 << 23)  // 64 MiB: more than the socket buffers hold
+        await #expect(throws: MPCError.self) {
+            for _ in 0..<4 { try await transport.send(words, to: .one) }
+        }
+        // The connection is gone for later sends too, with the same reason.
+        do {
+            try await transport.send([1], to: .one)
+            Issue.record("a send after the failure succeeded")
+        } catch let MPCError.peerUnavailable(peer, reason) {
+            #expect(peer == .one)
+            #expect(reason.hasPrefix("stopped reading"))
+        }
+    }
+
     @Test("cancelling a waiting receive throws cancelled")
     func cancelledReceive() async throws {
         let networks = try await Mesh.connect(receiveTimeout: .seconds(30))
@@ -142,6 +163,15 @@ struct MeshFailureTests {
         }
         #expect(peer == .zero || peer == .one)
         #expect(reason.hasPrefix("could not connect to 127.0.0.1:\(ports[peer.rawValue]) within 0.8 s: it "))
+    }
+
+    @Test("cancelling a connect that is waiting for its peers stops it")
+    func cancelledConnect() async throws {
+        let configuration = Mesh.configuration(.zero, ports: [0, 0, 0], connectTimeout: .seconds(30))
+        let task = Task { try await PartyNetwork.connect(configuration) }
+        try await Task.sleep(for: .milliseconds(200))
+        task.cancel()
+        await #expect(throws: MPCError.cancelled) { _ = try await task.value }
     }
 
     @Test("a configuration that does not name both other parties is refused")

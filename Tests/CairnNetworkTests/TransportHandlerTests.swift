@@ -15,7 +15,7 @@ struct TransportHandlerTests {
         let configuration = Mesh.configuration(.one, ports: [1, 2, 3], receiveTimeout: .seconds(5))
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let links = Dictionary(uniqueKeysWithValues: [PartyIndex.zero, .two].map {
-            ($0, PeerLink(peer: $0, inbox: Inbox(peer: $0, timeout: .seconds(5), timerLoop: loop)))
+            ($0, PeerLink(peer: $0, inbox: Inbox(peer: $0, timeout: .seconds(5), timerLoop: loop), writeTimeout: .seconds(5)))
         })
         let core = try NetworkCore(party: .one, links: links, pins: try CertificatePins(configuration))
         let channel = NIOAsyncTestingChannel()

@@ -15,8 +15,9 @@ import Synchronization
 /// hello naming itself, and a connection is used once both hellos are in. When every peer that
 /// dials this party is connected, the listener is closed.
 ///
-/// Messages: each message is framed as described in the frame format (session id, flags,
-/// little-endian words; chunks of at most 1 MiB). Within a session, messages from one peer are
+/// Messages: each message travels as one or more frames, each a 4-byte big-endian length, the
+/// session id (UInt64, little-endian), a flags byte (bit 0: last chunk of the message) and the
+/// payload, little-endian UInt64 words, at most 1 MiB per frame. Within a session, messages from one peer are
 /// received in the order it sent them; sessions are independent, and any number may be open at
 /// once. A send returns once the message has been handed to the socket (so a sender waits for the
 /// network, never for the receiver to call `receive`); the peer's connection always reads, queueing
@@ -24,13 +25,14 @@ import Synchronization
 ///
 /// Failures: a receive waits at most `receiveTimeout`, then throws
 /// ``MPCError/peerUnavailable(_:reason:)`` ("sent nothing for N s"); cancelling its task throws
-/// ``MPCError/cancelled``. When a connection ends (end of stream, reset, TLS error, malformed frame)
+/// ``MPCError/cancelled``. A send whose frame cannot be handed to the socket within
+/// `receiveTimeout` (the peer has stopped reading) fails the connection. When a connection ends (end of stream, reset, TLS error, malformed frame)
 /// every pending and future receive from that peer, after the messages already queued, and every
 /// send to it throws ``MPCError/peerUnavailable(_:reason:)`` naming the peer, with the reason in
 /// plain words. Connections are not re-established: the computation is aborted.
 ///
 /// What a peer can cause: it can end its connection at any time (the errors above), stall (the
-/// receive timeout), send a malformed frame (the connection is closed: "sent a malformed frame"),
+/// receive timeout) or stop reading (the send timeout), send a malformed frame (the connection is closed: "sent a malformed frame"),
 /// or send more than the protocol expects (it is queued: a peer is an authenticated party, so memory
 /// is not bounded against a misbehaving one). It cannot crash this party, make a receive hang past
 /// its timeout, deliver a message into another session or another peer's queue, or reorder a
@@ -97,7 +99,8 @@ public final class PartyNetwork: Sendable {
         let pins = try CertificatePins(configuration)
         var links: [PartyIndex: PeerLink] = [:]
         for peer in others {
-            links[peer] = PeerLink(peer: peer, inbox: Inbox(peer: peer, timeout: configuration.receiveTimeout, timerLoop: group.next()))
+            let inbox = Inbox(peer: peer, timeout: configuration.receiveTimeout, timerLoop: group.next())
+            links[peer] = PeerLink(peer: peer, inbox: inbox, writeTimeout: configuration.receiveTimeout)
         }
         let core = try NetworkCore(party: party, links: links, pins: pins)
 

@@ -10,42 +10,61 @@ import Synchronization
 /// cannot be established in time, or when the network is closed. A failure fails every pending
 /// and future receive from the peer and every later send to it with the same error.
 final class PeerLink: Sendable {
+    private typealias Waiter = CheckedContinuation<any Channel, any Error>
+
     private enum Phase {
-        case connecting(waiters: [CheckedContinuation<any Channel, any Error>])
+        case connecting
         case connected(any Channel)
         case failed(MPCError)
+    }
+
+    private struct State {
+        var phase = Phase.connecting
+        /// Tasks waiting for the connection, by token.
+        var waiters: [UInt64: Waiter] = [:]
+        var nextToken: UInt64 = 0
     }
 
     /// The peer at the other end.
     let peer: PartyIndex
     /// The peer's messages, by session.
     let inbox: Inbox
-    private let phase = Mutex(Phase.connecting(waiters: []))
+    private let state = Mutex(State())
     private let sent = Atomic<Int>(0)
 
-    init(peer: PartyIndex, inbox: Inbox) {
+    /// How long one frame may wait to be written before the peer is deemed to have stopped reading.
+    private let writeTimeout: Duration
+
+    init(peer: PartyIndex, inbox: Inbox, writeTimeout: Duration) {
         self.peer = peer
         self.inbox = inbox
+        self.writeTimeout = writeTimeout
+    }
+
+    /// The connected channel, if any (for tests).
+    var channel: (any Channel)? {
+        state.withLock { if case let .connected(channel) = $0.phase { channel } else { nil } }
     }
 
     /// Bytes of frames (length fields, headers and payloads, before TLS) sent to the peer so far.
     var bytesSent: Int { sent.load(ordering: .relaxed) }
 
     var isConnected: Bool {
-        phase.withLock { if case .connected = $0 { true } else { false } }
+        state.withLock { if case .connected = $0.phase { true } else { false } }
     }
 
     var failure: MPCError? {
-        phase.withLock { if case let .failed(error) = $0 { error } else { nil } }
+        state.withLock { if case let .failed(error) = $0.phase { error } else { nil } }
     }
 
     /// Makes `channel` the link's connection. Returns `false`, leaving the link as it was, if the
     /// link is already connected or has failed.
     func attach(_ channel: any Channel) -> Bool {
-        let waiters: [CheckedContinuation<any Channel, any Error>]? = phase.withLock { phase in
-            guard case let .connecting(waiters) = phase else { return nil }
-            phase = .connected(channel)
-            return waiters
+        let waiters: [Waiter]? = state.withLock { state in
+            guard case .connecting = state.phase else { return nil }
+            state.phase = .connected(channel)
+            defer { state.waiters = [:] }
+            return Array(state.waiters.values)
         }
         guard let waiters else { return false }
         for waiter in waiters { waiter.resume(returning: channel) }
@@ -56,54 +75,80 @@ final class PeerLink: Sendable {
     /// the caller can close it.
     @discardableResult
     func fail(_ error: MPCError) -> (any Channel)? {
-        let (waiters, channel): ([CheckedContinuation<any Channel, any Error>], (any Channel)?) = phase.withLock { phase in
-            switch phase {
-            case let .connecting(waiters):
-                phase = .failed(error)
-                return (waiters, nil)
-            case let .connected(channel):
-                phase = .failed(error)
-                return ([], channel)
-            case .failed:
-                return ([], nil)
+        let (waiters, channel, failure): ([Waiter], (any Channel)?, MPCError) = state.withLock { state in
+            var channel: (any Channel)?
+            switch state.phase {
+            case .connecting: state.phase = .failed(error)
+            case let .connected(connected):
+                channel = connected
+                state.phase = .failed(error)
+            case let .failed(earlier): return ([], nil, earlier)
             }
+            defer { state.waiters = [:] }
+            return (Array(state.waiters.values), channel, error)
         }
-        inbox.fail(failure ?? error)
-        for waiter in waiters { waiter.resume(throwing: failure ?? error) }
+        inbox.fail(failure)
+        for waiter in waiters { waiter.resume(throwing: failure) }
         return channel
     }
 
     /// The connected channel, waiting while the link is still connecting.
+    ///
+    /// - Throws: the link's failure, or ``MPCError/cancelled`` if the task is cancelled.
     func connectedChannel() async throws -> any Channel {
-        try await withCheckedThrowingContinuation { continuation in
-            let outcome: Result<any Channel, MPCError>? = phase.withLock { phase in
-                switch phase {
-                case var .connecting(waiters):
-                    waiters.append(continuation)
-                    phase = .connecting(waiters: waiters)
-                    return nil
-                case let .connected(channel): return .success(channel)
-                case let .failed(error): return .failure(error)
-                }
+        let token: UInt64 = state.withLock { state in
+            switch state.phase {
+            case .connected, .failed: return 0
+            case .connecting:
+                state.nextToken += 1
+                return state.nextToken
             }
-            if let outcome { continuation.resume(with: outcome.mapError { $0 as any Error }) }
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: Waiter) in
+                let outcome: Result<any Channel, MPCError>? = state.withLock { state in
+                    switch state.phase {
+                    case let .connected(channel): return .success(channel)
+                    case let .failed(error): return .failure(error)
+                    case .connecting:
+                        if Task.isCancelled { return .failure(.cancelled) }
+                        state.waiters[token] = continuation
+                        return nil
+                    }
+                }
+                if let outcome { continuation.resume(with: outcome.mapError { $0 as any Error }) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: token) }
+            waiter?.resume(throwing: MPCError.cancelled)
         }
     }
 
-    /// Writes the frames of one message and waits until TLS has handed them to the socket, so a
-    /// sender cannot run ahead of the network by more than one message.
+    /// Writes the frames of one message, one after the other, each once the previous one has been
+    /// handed to the socket: a sender cannot run ahead of the network by more than a frame.
+    ///
+    /// A frame that cannot be written within the write timeout means the peer has stopped reading
+    /// (its socket buffer is full): the link fails and the connection is closed, so a send never
+    /// hangs.
     func send(_ frames: [ByteBuffer], wireLength: Int) async throws {
         let channel: any Channel
-        if let connected = phase.withLock({ if case let .connected(channel) = $0 { channel } else { nil } }) {
+        if let connected = self.channel {
             channel = connected
         } else {
             channel = try await connectedChannel()
         }
-        guard let last = frames.last else { return }
         sent.add(wireLength, ordering: .relaxed)
         do {
-            for frame in frames.dropLast() { channel.write(frame, promise: nil) }
-            try await channel.writeAndFlush(last).get()
+            for frame in frames {
+                let written = channel.eventLoop.makePromise(of: Void.self)
+                channel.writeAndFlush(frame, promise: written)
+                let timer = channel.eventLoop.scheduleTask(in: TimeAmount(writeTimeout)) { [self] in
+                    fail(.peerUnavailable(peer, reason: "stopped reading: a frame could not be sent for \(describeDuration(writeTimeout))"))?
+                        .close(promise: nil)
+                }
+                defer { timer.cancel() }
+                try await written.futureResult.get()
+            }
         } catch {
             if let failure { throw failure }
             throw MPCError.peerUnavailable(peer, reason: ConnectionFailure.describe(error))
