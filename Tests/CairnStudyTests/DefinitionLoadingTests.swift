@@ -62,6 +62,9 @@ struct DefinitionLoadingTests {
     @Test("JSON mistakes are explained in plain words", arguments: [
         ("$ALL$", "{\"id\": ", "is not valid JSON"),
         ("$ALL$", "[1, 2]", "should hold one JSON object"),
+        ("\"title\": \"Number of employees\"", "\"title\": 7", "table \"employees\", field \"title\": should be text in double quotes"),
+        ("\"minimumCellSize\": 3", "\"minimumCellSize\": \"three\"", "field \"statistics\", field \"minimumCellSize\": should be a whole number"),
+        ("\"required\": true", "\"required\": \"yes\"", "table \"employees\", field \"validation\", field \"required\": should be true or false"),
         ("\"minimumCellSize\": 3", "\"minimumCelSize\": 3", "statistics\": unknown field \"minimumCelSize\" (did you mean \"minimumCellSize\"?)"),
         ("\"kind\": \"money\"", "\"kind\": \"cash\"", "table \"salaries\", field \"kind\": \"cash\" is not one of \"count\", \"money\", \"months\", \"number\""),
         ("\"kind\": \"count\",", "", "table \"employees\": missing field \"kind\""),

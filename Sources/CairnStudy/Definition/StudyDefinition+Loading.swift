@@ -195,6 +195,12 @@ indirect enum DefinitionSchema: Sendable {
         }
     }
 
+    /// Fields whose value is text.
+    static let textFields: Set<String> = [
+        "id", "title", "description", "question", "name", "address", "submissionKey", "certificateFingerprint",
+        "headcountTable", "row", "column", "kind", "role", "rule", "assignedBy",
+    ]
+
     static func problem(for error: DecodingError, root: Any) -> StudyDefinitionProblem {
         switch error {
         case let .keyNotFound(key, context):
@@ -223,7 +229,8 @@ indirect enum DefinitionSchema: Sendable {
                 case .key("tables"), .key("options"), .key("compute"), .key("recipients"), .key("statistics"),
                     .key("rules"), .key("cohorts"), .key("computeParties"), .key("overrides"):
                     return "a list"
-                default: return found is [String: Any] || found is [Any] ? "text" : "a different kind of value"
+                case .key(let key) where Self.textFields.contains(key): return "text in double quotes"
+                default: return "a different kind of value"
                 }
             }()
             return StudyDefinitionProblem(place: place(path, root: root), message: "should be \(expected)")
