@@ -133,4 +133,24 @@ struct SubmissionExampleTests {
         #expect(shares == SubmissionShares.split(Self.values, seeds: Self.seeds))
         #expect(SubmissionShares.combine(shares) == Self.values)
     }
+
+    /// Made by the reference JavaScript in `FORMATS.md` (WebCrypto in Node 20) with fresh seeds and
+    /// fresh ephemeral keys (`crypto.getRandomValues`, `generateKey`), to the example's party keys.
+    static let javaScriptEnvelope =
+        #"{"shares":[{"ciphertext":"vz78HYh1fkQ5rtxRnBH/uHzOg5lpSPsWDA+fEkKm/A33rzam5ms=","enc":"BI9kKIZwpMxJa7iZEzPtlpD7c8bT2WA0jeuqhHYQzrEQ38OYeLFEFq+5sWdWZVXkbRm5FJ5gu/G94g34JiPxr4A=","party":0},{"ciphertext":"q+UKNgHSzHWCJNYsYjBFAfNi4xG5qchSx5lQvdDa6HwkQW2U0JE=","enc":"BJP664Uio9658Ekw2TFI6RI+PJQFVdob1YhZ8LXc3E/AbuOHA/JdV3ZoFm3r2bs3EikWqWcnvsSG1c6css1B01Y=","party":1},{"ciphertext":"Pq3AVynCXNvpBeCIoAHbXOPqm+ROjUMSdZjU2WiaMqDS8qPz9PH79FYj5S2wyA==","enc":"BGFNwJB5Y4T6ZfK0aL9BcOOatPTPgMqa9g7WwRAd0MiuPWWjVGrfn/gyCDI3RKfqW6xbtIlPBVpiPvYKopQD/yw=","party":2}],"study":"example-study","submission":1,"version":1}"#
+
+    @Test("an envelope made by the reference JavaScript with fresh randomness opens")
+    func javaScriptInterop() throws {
+        let envelope = try SubmissionEnvelope(json: Data(Self.javaScriptEnvelope.utf8))
+        #expect(Array(envelope.json()) == Array(Self.javaScriptEnvelope.utf8), "the JavaScript writes the canonical form")
+        let reference = SubmissionReference(
+            studyID: Self.studyID, participant: ParticipantTag(studyID: Self.studyID, participationCode: Self.participationCode),
+            submission: Self.submission)
+        let shares = try (0..<3).map { party in
+            try envelope.openShare(
+                party: party, partyCount: 3, for: reference, expectedCount: 3, using: SubmissionPrivateKey(Self.partyKeys[party]))
+        }
+        #expect(SubmissionShares.combine(shares) == Self.values)
+        #expect(shares[0] != SubmissionShares.split(Self.values, seeds: Self.seeds)[0], "fresh seeds, not the example's")
+    }
 }
