@@ -52,6 +52,7 @@ struct PartyCommand: AsyncParsableCommand {
             case .bench: try await bench(network, me: me)
             }
         } catch {
+            await network.abort(because: error)
             try? await network.close()
             throw error
         }

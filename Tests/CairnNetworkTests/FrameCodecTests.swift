@@ -126,11 +126,22 @@ struct FrameCodecTests {
         #expect(try roundTrip([(9, words)]) == [.data(session: 9, words: words)])
     }
 
+    @Test("a goodbye frame carries its reason, and untrusted text is repaired")
+    func goodbye() throws {
+        let reason = "party 3 is unavailable: closed the connection"
+        #expect(MessageFrame.text(fromWords: MessageFrame.words(fromText: reason)) == reason)
+        #expect(MessageFrame.text(fromWords: MessageFrame.words(fromText: "")) == "")
+        #expect(MessageFrame.text(fromWords: []) == "(no reason given)")
+        #expect(MessageFrame.text(fromWords: [100, 0]) == "(no reason given)")
+        #expect(MessageFrame.text(fromWords: [2, 0x0A41]) == "A")
+        #expect(MessageFrame.words(fromText: String(repeating: "x", count: 5000)).count == 1 + 128)
+    }
+
     @Test("reserved flag bits and split hellos are refused")
     func flags() throws {
         let channel = try makeChannel()
-        #expect(throws: FrameError.reservedFlags(0x05)) {
-            try channel.writeInbound(rawFrame(length: 9, body: [1, 0, 0, 0, 0, 0, 0, 0, 0x05]))
+        #expect(throws: FrameError.reservedFlags(0x09)) {
+            try channel.writeInbound(rawFrame(length: 9, body: [1, 0, 0, 0, 0, 0, 0, 0, 0x09]))
         }
         let other = try makeChannel()
         #expect(throws: FrameError.fragmentedHello) {

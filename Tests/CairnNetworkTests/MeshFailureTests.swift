@@ -83,7 +83,11 @@ struct MeshFailureTests {
                 Issue.record("party \(k) finished or failed otherwise: \(String(describing: errors[k]))")
                 continue
             }
-            #expect(peer == .two)
+            // This party saw party 3 go, or the other survivor said goodbye naming party 3, or (on a
+            // loaded machine) saw the other survivor hang up first.
+            let survivor = PartyIndex(rawValue: 1 - k)!
+            #expect(peer == .two || peer == survivor, "party \(k + 1) got: \(peer): \(reason)")
+            #expect(peer == .two || reason.contains("party 3") || reason == "closed the connection", "party \(k + 1) got: \(peer): \(reason)")
             #expect(!reason.contains("sent nothing"), "the closed connection is reported, not a timeout: \(reason)")
         }
         // Later receives and sends fail the same way, at once.
@@ -146,9 +150,12 @@ struct MeshFailureTests {
         try await Task.sleep(for: .milliseconds(100))
         try await networks[0].close()
         await #expect(throws: MPCError.self) { try await task.value }
-        // The peers see the connection end.
-        await #expect(throws: MPCError.peerUnavailable(.zero, reason: "closed the connection")) {
-            try await networks[1].transport(session: 9).receive(from: .zero)
+        // The peers see the connection end, and their receives name the party that left.
+        do {
+            _ = try await networks[1].transport(session: 9).receive(from: .zero)
+            Issue.record("a receive from a party that closed should fail")
+        } catch let MPCError.peerUnavailable(peer, reason) {
+            #expect(peer == .zero, "\(reason)")
         }
     }
 

@@ -41,8 +41,10 @@ enum MessageFrame {
         static let last = Flags(rawValue: 0x01)
         /// The frame is the hello that opens a connection.
         static let hello = Flags(rawValue: 0x02)
+        /// The frame is a goodbye: the sender stops computing, for the reason in its payload.
+        static let goodbye = Flags(rawValue: 0x04)
         /// Every defined bit.
-        static let defined: Flags = [.last, .hello]
+        static let defined: Flags = [.last, .hello, .goodbye]
     }
 
     /// The frames (without their length fields) that carry `words` in `session`, each at most
@@ -174,10 +176,35 @@ struct BoundedLengthFieldFrameDecoder: ByteToMessageDecoder {
     }
 }
 
+extension MessageFrame {
+    /// The goodbye reason of a party that has finished its part of a computation normally.
+    static let finished = "finished"
+
+    /// A goodbye's payload: the reason's UTF-8 byte count, then its bytes, padded with zeros to
+    /// whole words (at most 1 KiB of text).
+    static func words(fromText text: String) -> [UInt64] {
+        let bytes = Array(text.utf8.prefix(1024))
+        var words = [UInt64(bytes.count)] + [UInt64](repeating: 0, count: (bytes.count + 7) / 8)
+        for (i, byte) in bytes.enumerated() { words[1 + i / 8] |= UInt64(byte) << UInt64(8 * (i % 8)) }
+        return words
+    }
+
+    /// The text of a goodbye's payload; malformed UTF-8 is repaired, not trusted.
+    static func text(fromWords words: [UInt64]) -> String {
+        guard let count = words.first.map({ Int(min($0, 1024)) }), words.count >= 1 + (count + 7) / 8 else {
+            return "(no reason given)"
+        }
+        let bytes = (0..<count).map { UInt8(truncatingIfNeeded: words[1 + $0 / 8] >> UInt64(8 * ($0 % 8))) }
+        return String(decoding: bytes, as: UTF8.self).filter { !$0.isNewline }
+    }
+}
+
 /// A message or hello decoded from a peer's frames.
 enum ReceivedMessage: Equatable, Sendable {
     /// The connection-opening hello and its words.
     case hello([UInt64])
+    /// The peer stops computing, for this reason (plain words, never data).
+    case goodbye(reason: String)
     /// A whole message in a session.
     case data(session: UInt64, words: [UInt64])
 }
@@ -220,6 +247,10 @@ final class MessageFrameDecoder: ChannelInboundHandler {
         if flags.contains(.hello) {
             guard flags.contains(.last) else { throw FrameError.fragmentedHello }
             return .hello(MessageFrame.words(of: [frame], byteCount: frame.readableBytes))
+        }
+        if flags.contains(.goodbye) {
+            guard flags.contains(.last) else { throw FrameError.fragmentedHello }
+            return .goodbye(reason: MessageFrame.text(fromWords: MessageFrame.words(of: [frame], byteCount: frame.readableBytes)))
         }
         if !flags.contains(.last) {
             partial[session, default: ([], 0)].payloads.append(frame)

@@ -95,6 +95,28 @@ final class NetworkCore: Sendable {
         }
     }
 
+    /// Sends a goodbye with `reason` to every connected peer but `excluded`: this party stops
+    /// computing, and they should say why rather than wait for a timeout. Best effort: a peer that
+    /// is already gone is skipped.
+    func sayGoodbye(because reason: String, except excluded: PartyIndex? = nil) {
+        guard !isClosed else { return }
+        for (peer, link) in links where peer != excluded {
+            guard let channel = link.attachedChannel else { continue }
+            let frames = MessageFrame.encode(
+                MessageFrame.words(fromText: reason), session: 0, flags: .goodbye, allocator: channel.allocator)
+            for frame in frames { channel.write(frame, promise: nil) }
+            channel.flush()
+        }
+    }
+
+    /// A connection to `peer` has failed with `error`: says goodbye to the other peers and fails
+    /// their links with the same error, without closing them (the goodbye must still arrive).
+    func peerLost(_ error: MPCError, peer: PartyIndex) {
+        guard !isClosed else { return }
+        sayGoodbye(because: error.description, except: peer)
+        for (other, link) in links where other != peer { link.fail(error) }
+    }
+
     // MARK: Pipelines
 
     /// Sets up an accepted connection: TLS as server, pinned-certificate check, frames, handler.

@@ -77,6 +77,8 @@ public final class PartyNetwork: Sendable {
         do {
             try await network.waitUntilConnected()
         } catch {
+            // A peer that did connect learns why this party gives up, instead of only seeing it go.
+            await network.abort(because: error)
             try? await network.close()
             throw error
         }
@@ -154,17 +156,31 @@ public final class PartyNetwork: Sendable {
         core.links.mapValues(\.bytesSent)
     }
 
+    /// Tells the connected peers that this party stops computing because of `error`, so that
+    /// their errors name the cause instead of this party, then waits `grace` before returning.
+    /// Call it before ``close()`` when a computation fails.
+    ///
+    /// The wait matters: closing a connection that still holds unread data resets it, and a reset
+    /// makes the peer drop what it had not read yet, goodbye included. During the wait the
+    /// connections stay open and keep being read, and a peer that reads the goodbye hangs up.
+    public func abort(because error: any Error, grace: Duration = .seconds(1)) async {
+        core.sayGoodbye(because: String(describing: error))
+        try? await Task.sleep(for: grace)
+    }
+
     /// Closes both connections and the listener. Pending and later receives and sends fail with
     /// ``MPCError/peerUnavailable(_:reason:)``; closing twice does nothing more.
     public func close() async throws {
+        // Peers still connected learn that this party is done, so that they do not take its
+        // departure for a failure while they finish their own part.
+        core.sayGoodbye(because: MessageFrame.finished)
         let channels = core.markClosed()
         for task in dialers.withLock({ $0 }) { task.cancel() }
         connectDeadline.withLock { $0 }?.cancel()
         var toClose = channels
         for link in core.links.values {
-            if let channel = link.fail(.peerUnavailable(link.peer, reason: "the connection to it was closed by this party")) {
-                toClose.append(channel)
-            }
+            link.fail(.peerUnavailable(link.peer, reason: "the connection to it was closed by this party"))
+            if let channel = link.takeChannel() { toClose.append(channel) }
         }
         for channel in toClose {
             try? await channel.close()
@@ -206,9 +222,13 @@ public final class PartyNetwork: Sendable {
     ) async {
         var delay = Duration.milliseconds(200)
         var lastError = "no attempt could be made"
+        var attempts = 0
         while !core.isClosed && link.failure == nil {
-            let remaining = deadline - .now
+            // At least one real attempt, even on a loaded machine that reached the deadline
+            // before the first: the error should say what happened when connecting.
+            let remaining = attempts == 0 ? max(deadline - .now, .seconds(1)) : deadline - .now
             guard remaining > .zero else { break }
+            attempts += 1
             do {
                 try await attempt(peer, core: core, group: group, within: remaining)
                 return

@@ -75,11 +75,20 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         context.flush()
     }
 
+    /// Whether the peer ended the connection with a goodbye (so there is nothing to pass on).
+    private var receivedGoodbye = false
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
         switch (phase, message) {
         case let (.attached(link), .data(session, words)):
             link.inbox.deliver(words, session: session)
+        case let (.attached, .goodbye(reason)):
+            receivedGoodbye = true
+            let failure = reason == MessageFrame.finished
+                ? "finished its part of the computation and disconnected"
+                : "stopped the computation because \(reason)"
+            end(context, ConnectionFailure(reason: failure, isFatal: false))
         case let (.awaitingHello(peer), .hello(words)):
             guard words == NetworkCore.hello(from: peer) else {
                 end(context, ConnectionFailure(reason: "sent a hello that does not identify it as \(peer)", isFatal: true))
@@ -143,7 +152,12 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         case .closed:
             return
         case let .attached(link):
-            link.fail(.peerUnavailable(link.peer, reason: failure.reason))
+            let error = MPCError.peerUnavailable(link.peer, reason: failure.reason)
+            link.fail(error)
+            // Without this peer no computation can go on: unless this peer already said goodbye, fail
+            // the other link too with the same error, so that every waiting receive names the party
+            // that was lost, and tell the remaining peer why this party stops.
+            if !receivedGoodbye { core.peerLost(error, peer: link.peer) }
         case .handshaking, .awaitingHello:
             switch role {
             case let .dialer(_, established): established.fail(failure)

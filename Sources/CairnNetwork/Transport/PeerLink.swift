@@ -20,6 +20,9 @@ final class PeerLink: Sendable {
 
     private struct State {
         var phase = Phase.connecting
+        /// The connection once attached, kept after a failure until ``takeChannel()``: a failed
+        /// link's connection stays open (and read) so that a goodbye sent on it can arrive.
+        var channel: (any Channel)?
         /// Tasks waiting for the connection, by token.
         var waiters: [UInt64: Waiter] = [:]
         var nextToken: UInt64 = 0
@@ -57,12 +60,26 @@ final class PeerLink: Sendable {
         state.withLock { if case let .failed(error) = $0.phase { error } else { nil } }
     }
 
+    /// The connection this link ever had, handed over once, for closing.
+    func takeChannel() -> (any Channel)? {
+        state.withLock { state in
+            defer { state.channel = nil }
+            return state.channel
+        }
+    }
+
+    /// The connection, if the link is connected now.
+    var attachedChannel: (any Channel)? {
+        state.withLock { if case let .connected(channel) = $0.phase { channel } else { nil } }
+    }
+
     /// Makes `channel` the link's connection. Returns `false`, leaving the link as it was, if the
     /// link is already connected or has failed.
     func attach(_ channel: any Channel) -> Bool {
         let waiters: [Waiter]? = state.withLock { state in
             guard case .connecting = state.phase else { return nil }
             state.phase = .connected(channel)
+            state.channel = channel
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
         }
