@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "CairnNetworkTests",
             dependencies: [
-                "CairnNetwork", "CairnMPC",
+                "CairnNetwork", "CairnMPC", "CairnArithmetic",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]

@@ -1,18 +1,8 @@
 import CairnArithmetic
 @testable import CairnMPC
 
-/// A deterministic generator for test inputs (SplitMix64). Not for anything secret.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Seeded test inputs (not for anything secret).
+typealias SeededGenerator = SplitMix64
 
 /// Ring elements that break careless protocols: zero, one, −1, and the signed extremes.
 let edgeElements: [UInt64] = [0, 1, UInt64.max, 1 << 63, UInt64(Int64.max), 2, UInt64.max - 1, (1 << 63) + 1]

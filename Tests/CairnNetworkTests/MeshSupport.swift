@@ -1,3 +1,4 @@
+import CairnArithmetic
 import CairnMPC
 import NIOCore
 import NIOPosix
@@ -8,21 +9,8 @@ let meshIdentities: [PartyIdentity] = PartyIndex.all.map { index in
     try! PartyIdentity.generate(name: "Cairn test \(index)")
 }
 
-/// A deterministic generator for test inputs (SplitMix64). Not for anything secret.
-struct MeshGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func meshRandom(_ count: Int, seed: UInt64) -> [UInt64] {
-    var generator = MeshGenerator(seed: seed)
+    var generator = SplitMix64(seed: seed)
     return (0..<count).map { _ in generator.next() }
 }
 
