@@ -11,7 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
             Eight employers each hold a secret number (their median salary). Each splits it into \
             three random-looking shares, one per compute party. The parties compute the total, the \
             mean, how many are at or above a threshold, and the sorted list, and reveal only those. \
-            All three parties run in this process; `cairn party` (next release) runs them apart.
+            All three parties run in this process; `cairn party` runs each on its own machine.
             """)
 
     @Option(help: "Count the values at or above this threshold.")
