@@ -31,10 +31,11 @@ func inputsWithEdges(_ count: Int, seed: UInt64) -> [UInt64] {
 /// Party 0 inputs `values`; the three parties run `body` on the sharing; party 0's reveal of the
 /// result is returned after checking that all three parties revealed the same thing.
 func compute(
+    keys: SessionKeys = .fresh,
     _ inputs: [[UInt64]],
     _ body: @escaping @Sendable (Party, [ArithmeticShared]) async throws -> ArithmeticShared
 ) async throws -> [UInt64] {
-    let outputs = try await InProcessCluster.run { party in
+    let outputs = try await InProcessCluster.run(keys: keys) { party in
         var shared: [ArithmeticShared] = []
         for (k, values) in inputs.enumerated() {
             let owner = PartyIndex.all[k % 3]

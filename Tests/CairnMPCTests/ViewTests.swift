@@ -61,3 +61,21 @@ struct ViewTests {
         #expect(abs(fraction - 0.5) < 0.01)
     }
 }
+
+@Suite("Session keys")
+struct SessionKeyTests {
+    @Test("deterministic test keys reproduce a run exactly; fresh keys do not")
+    func reproducibility() async throws {
+        let values = randomElements(50, seed: 9)
+        func run(_ keys: SessionKeys) async throws -> [UInt64] {
+            try await InProcessCluster.run(keys: keys) { party in
+                let x: ArithmeticShared = try await party.share(party.index == .zero ? values : nil, from: .zero, count: 50)
+                let y = try await party.multiply(x, x)
+                return y.first + y.second
+            }[1]
+        }
+        #expect(try await run(.insecureDeterministic(seed: 1)) == run(.insecureDeterministic(seed: 1)))
+        #expect(try await run(.insecureDeterministic(seed: 1)) != run(.insecureDeterministic(seed: 2)))
+        #expect(try await run(.fresh) != run(.fresh))
+    }
+}

@@ -23,13 +23,16 @@ public final class Party {
     /// Randomness only this party knows.
     var privateRandomness: PseudorandomStream
 
-    init(index: PartyIndex, transport: any Transport, withPrevious: SymmetricKey, withNext: SymmetricKey, withAll: SymmetricKey) {
+    init(
+        index: PartyIndex, transport: any Transport, withPrevious: SymmetricKey, withNext: SymmetricKey,
+        withAll: SymmetricKey, own: SymmetricKey
+    ) {
         self.index = index
         self.transport = transport
         sharedWithPrevious = PseudorandomStream(key: withPrevious)
         sharedWithNext = PseudorandomStream(key: withNext)
         sharedWithAll = PseudorandomStream(key: withAll)
-        privateRandomness = .fresh()
+        privateRandomness = PseudorandomStream(key: own)
     }
 
     /// Sets up a session's correlated randomness over `transport` and returns the ready party.
@@ -39,11 +42,11 @@ public final class Party {
     /// all three. Run once per session: the streams' counters start at zero under fresh keys.
     ///
     /// - Cost: one round; each party sends 2 words (party 0 sends 4).
-    public static func connect(over transport: some Transport) async throws -> Party {
+    public static func connect(over transport: some Transport, keys: SessionKeys = .fresh) async throws -> Party {
         let index = transport.party
-        let own = SymmetricKey(size: .bits128)
+        let own = keys.key("shared with previous", party: index)
         try await transport.send(own.words, to: index.previous)
-        var common = SymmetricKey(size: .bits128)
+        var common = keys.key("common", party: index)
         if index == .zero {
             try await transport.send(common.words, to: .one)
             try await transport.send(common.words, to: .two)
@@ -61,7 +64,8 @@ public final class Party {
         }
         return Party(
             index: index, transport: transport,
-            withPrevious: own, withNext: SymmetricKey(words: fromNext), withAll: common)
+            withPrevious: own, withNext: SymmetricKey(words: fromNext), withAll: common,
+            own: keys.key("private", party: index))
     }
 
     // MARK: Messaging
@@ -134,6 +138,29 @@ public final class Party {
     /// component `r_i` comes from the key that parties `i` and `i − 1` share.
     public func randomShared<Scheme: SharingScheme>(_: Scheme.Type, count: Int) -> Shared<Scheme> {
         Shared(party: index, first: sharedWithPrevious.words(count), second: sharedWithNext.words(count))
+    }
+}
+
+/// Where a session's keys come from.
+public enum SessionKeys: Sendable {
+    /// Fresh keys from the system's secure random number generator: the only choice for real
+    /// computations.
+    case fresh
+    /// Keys derived from a public seed, so that a test's randomness (and so its outcome) is
+    /// reproducible. Anyone who knows the seed knows every share: insecure, for tests only.
+    case insecureDeterministic(seed: UInt64)
+
+    /// The key for `purpose` at `party`.
+    func key(_ purpose: String, party: PartyIndex) -> SymmetricKey {
+        switch self {
+        case .fresh:
+            return SymmetricKey(size: .bits128)
+        case let .insecureDeterministic(seed):
+            let label = purpose == "common" ? "cairn insecure test key: common" : "cairn insecure test key: \(purpose), \(party)"
+            var input = Array(label.utf8)
+            withUnsafeBytes(of: seed.littleEndian) { input += $0 }
+            return SymmetricKey(data: Array(SHA256.hash(data: input)).prefix(16))
+        }
     }
 }
 

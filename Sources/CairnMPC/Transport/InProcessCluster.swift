@@ -5,7 +5,11 @@ public enum InProcessCluster {
     ///
     /// If one party throws, the others' pending receives fail with
     /// ``MPCError/peerUnavailable(_:reason:)`` naming it, and the first error is rethrown.
+    ///
+    /// `keys` chooses where the session keys come from; tests that must be reproducible pass
+    /// ``SessionKeys/insecureDeterministic(seed:)``.
     public static func run<Result: Sendable>(
+        keys: SessionKeys = .fresh,
         _ body: @escaping @Sendable (Party) async throws -> Result
     ) async throws -> [Result] {
         let network = InProcessNetwork()
@@ -13,7 +17,7 @@ public enum InProcessCluster {
             for index in PartyIndex.all {
                 group.addTask {
                     do {
-                        let party = try await Party.connect(over: network.transport(for: index))
+                        let party = try await Party.connect(over: network.transport(for: index), keys: keys)
                         return (index.rawValue, try await body(party))
                     } catch {
                         network.abort(by: index, reason: "it stopped with an error")
