@@ -58,6 +58,9 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The analytics a study declares, computed with the MPC protocols: per-cell statistics for
+        // every cohort, small-cell suppression inside MPC.
+        .target(name: "CairnAnalytics", dependencies: ["CairnMPC", "CairnStudy", "CairnArithmetic"]),
         // Operating-system settings Swift's Glibc module does not expose (malloc tuning).
         .target(name: "CCairnSystem"),
         // The command-line tool's logic, kept in a library so tests can call it.
@@ -83,6 +86,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CairnStudyTests", dependencies: ["CairnStudy", "CairnArithmetic"]),
+        .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics", "CairnMPC", "CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands"]),
     ]
 )

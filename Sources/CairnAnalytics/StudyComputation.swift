@@ -1,0 +1,150 @@
+import CairnArithmetic
+import CairnMPC
+import CairnStudy
+
+/// What the recipient of a study learns: for every cell, over all contributors and for each cohort
+/// option, the declared statistics, or the fact that the cell was suppressed.
+public struct StudyResults: Codable, Sendable, Equatable {
+    public struct Cell: Codable, Sendable, Equatable {
+        public var table: String
+        public var row: Int
+        public var column: Int
+        /// `nil` for all contributors; otherwise the cohort and option, e.g. `industry: Retail`.
+        public var cohort: String?
+        /// Withheld because fewer contributors than the minimum filled it in, or the summed
+        /// headcount is below the minimum. Then every statistic is `nil`.
+        public var suppressed: Bool
+        public var contributors: Int?
+        public var sum: Int64?
+        public var mean: Double?
+        public var meanPerEmployee: Double?
+        public var standardDeviation: Double?
+    }
+
+    public var cells: [Cell]
+}
+
+/// Computes a study's statistics from the contributors' secret-shared cell vectors.
+///
+/// What is computed inside MPC, and why only that: the contributor count, the sum and the sum of
+/// squares of every cell, for all contributors and per cohort option, are secret matrix products
+/// of the contributors' vectors (``Party/transposedProduct(_:columns:_:columns:)``); each count and
+/// headcount is compared with the minimum cell size, and a suppressed cell's values are replaced
+/// by zero before anything is opened (``Party/select(_:_:_:)``), so they are never revealed. The
+/// recipient then derives the mean (`sum ÷ count`), the mean per employee (`sum ÷ headcount sum`)
+/// and the standard deviation (from count, sum and sum of squares) in the clear: these are
+/// functions of what it receives, and the counts and sums are results themselves, so nothing more
+/// is revealed than the declared statistics, and no secret division is needed.
+///
+/// - Cost: 3 or 4 rounds of products (one multiplication for the squares), then 9 rounds of
+///   comparisons and 3 of selection on `cells × (options + 1)` values, and one reveal to the
+///   recipient; communication grows with the number of cells and options, not contributors.
+public struct StudyComputation: Sendable {
+    public let definition: StudyDefinition
+    let layout: CellLayout
+
+    public init(definition: StudyDefinition) {
+        self.definition = definition
+        layout = definition.cellLayout
+    }
+
+    /// Runs on every party. `contributions` holds the contributors' cell vectors one after
+    /// another (``CellLayout/vectorLength`` each), replicated-shared. Returns the results at
+    /// `recipient`, `nil` elsewhere.
+    public func run(
+        on party: Party, contributions: ArithmeticShared, recipient: PartyIndex
+    ) async throws -> StudyResults? {
+        let length = layout.vectorLength, cells = layout.cellCount, options = layout.cohortIndicatorCount
+        guard contributions.count % max(length, 1) == 0 else {
+            throw MPCError.invalidArgument("contributions are not whole cell vectors of \(length) elements")
+        }
+        let contributors = length == 0 ? 0 : contributions.count / length
+        let groups = options + 1  // each cohort option, then all contributors
+        // Values, presence bits, and cohort indicators with a column of ones appended.
+        var valueIndices: [Int] = [], presenceIndices: [Int] = [], indicatorIndices: [Int] = []
+        valueIndices.reserveCapacity(contributors * cells)
+        presenceIndices.reserveCapacity(contributors * cells)
+        for r in 0..<contributors {
+            for c in 0..<cells {
+                valueIndices.append(r * length + c)
+                presenceIndices.append(r * length + cells + c)
+            }
+            for k in 0..<options { indicatorIndices.append(r * length + 2 * cells + k) }
+            indicatorIndices.append(contributors * length + r)  // the appended one
+        }
+        let values = contributions.gathering(valueIndices)
+        let presence = contributions.gathering(presenceIndices)
+        let ones = ArithmeticShared.public([UInt64](repeating: 1, count: contributors), party: party.index)
+        let withOnes = ArithmeticShared.concatenating([contributions, ones])
+        let indicators = withOnes.gathering(indicatorIndices)
+        let wantsDeviation = definition.tables.contains { definition.statistics(for: $0).contains(.standardDeviation) }
+
+        let counts = try await party.transposedProduct(presence, columns: cells, indicators, columns: groups)
+        let sums = try await party.transposedProduct(values, columns: cells, indicators, columns: groups)
+        let squares = wantsDeviation
+            ? try await party.transposedProduct(try await party.multiply(values, values), columns: cells, indicators, columns: groups)
+            : ArithmeticShared.zeros(count: cells * groups, party: party.index)
+        // Each cell's headcount: the matching cell of its table's headcount table, or none.
+        let headcountCells: [Int?] = layout.cells.map { cell in
+            guard let table = definition.table(cell.table), let headcount = table.headcountTable else { return nil }
+            return layout.cellIndex(table: headcount, row: cell.row, column: cell.column)
+        }
+        var headcountIndices: [Int] = []
+        for c in 0..<cells {
+            for g in 0..<groups { headcountIndices.append((headcountCells[c] ?? c) * groups + g) }
+        }
+        let headcounts = sums.gathering(headcountIndices)
+
+        var suppressed = SharedBits.public([Bool](repeating: false, count: cells * groups), party: party.index)
+        if let minimum = definition.statistics.minimumCellSize, cells * groups > 0 {
+            let fewContributors = try await party.lessThan(counts, Int64(minimum))
+            let smallHeadcount = try await party.lessThan(headcounts, Int64(minimum))
+            var withHeadcount: [Bool] = []
+            for c in 0..<cells { withHeadcount += [Bool](repeating: headcountCells[c] != nil, count: groups) }
+            let hasHeadcount = SharedBits.public(withHeadcount, party: party.index)
+            suppressed = try await party.or(fewContributors, try await party.and(smallHeadcount, hasHeadcount))
+        }
+        let opened = ArithmeticShared.concatenating([counts, sums, squares, headcounts])
+        let zeros = ArithmeticShared.zeros(count: opened.count, party: party.index)
+        let flags4 = SharedBits.concatenating([suppressed, suppressed, suppressed, suppressed])
+        let released = try await party.select(flags4, zeros, opened)
+        let revealedFlags = try await party.reveal(suppressed, to: recipient)
+        let revealed = try await party.reveal(released, to: recipient)
+        guard let flags = revealedFlags, let numbers = revealed else { return nil }
+        return results(flags: flags, numbers: numbers, groups: groups)
+    }
+
+    /// The recipient's assembly of the opened totals into results.
+    func results(flags: [Bool], numbers: [UInt64], groups: Int) -> StudyResults {
+        let size = layout.cellCount * groups
+        let labels: [String] = definition.allCohorts.flatMap { cohort in cohort.options.map { "\(cohort.id): \($0)" } }
+        var cells: [StudyResults.Cell] = []
+        for (c, cell) in layout.cells.enumerated() {
+            let table = definition.table(cell.table)
+            let wanted = table.map { definition.statistics(for: $0) } ?? []
+            for g in 0..<groups {
+                let k = c * groups + g
+                let count = Int64(bitPattern: numbers[k]), sum = Int64(bitPattern: numbers[size + k])
+                let squares = Int64(bitPattern: numbers[2 * size + k]), headcount = Int64(bitPattern: numbers[3 * size + k])
+                var result = StudyResults.Cell(
+                    table: cell.table, row: cell.row, column: cell.column, cohort: g < labels.count ? labels[g] : nil,
+                    suppressed: flags[k])
+                if !flags[k] {
+                    let n = Double(count)
+                    let mean = count > 0 ? Double(sum) / n : nil
+                    if wanted.contains(.count) { result.contributors = Int(count) }
+                    if wanted.contains(.sum) { result.sum = sum }
+                    if wanted.contains(.mean) { result.mean = mean }
+                    if wanted.contains(.meanPerEmployee), table?.headcountTable != nil, headcount > 0 {
+                        result.meanPerEmployee = Double(sum) / Double(headcount)
+                    }
+                    if wanted.contains(.standardDeviation), let mean, count > 0 {
+                        result.standardDeviation = (max(0, Double(squares) / n - mean * mean)).squareRoot()
+                    }
+                }
+                cells.append(result)
+            }
+        }
+        return StudyResults(cells: cells)
+    }
+}
