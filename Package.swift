@@ -71,6 +71,8 @@ let package = Package(
                 "CairnArithmetic",
                 "CairnMPC",
                 "CairnNetwork",
+                "CairnStudy",
+                "CairnAnalytics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +89,6 @@ let package = Package(
         ),
         .testTarget(name: "CairnStudyTests", dependencies: ["CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics", "CairnMPC", "CairnStudy", "CairnArithmetic"]),
-        .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands"]),
+        .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands", "CairnStudy"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnNetwork
+import CairnStudy
 import Foundation
 
 /// `cairn bench`: measurements of Cairn's building blocks.
@@ -7,7 +8,45 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of Cairn's protocols.",
-        subcommands: [MPCBenchCommand.self])
+        subcommands: [MPCBenchCommand.self, StudyBenchCommand.self])
+}
+
+/// `cairn bench study`: a study's computation at scale.
+struct StudyBenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Measure the time from a closed study's shares to the analyst's results.",
+        discussion: """
+            Runs a study definition's statistics (counts, sums, squares per cell and cohort, \
+            small-cell suppression) on random valid contributions with three parties in this \
+            process, and prints one JSON object per line with --json. Submission ingest over HTTP \
+            and decryption join this benchmark with the study service.
+            """)
+
+    @Option(help: "The study definition (JSON).")
+    var definition: String = "examples/pay-equity.json"
+
+    @Option(help: "Numbers of contributors, comma-separated.")
+    var contributors: String = "1000,10000"
+
+    @Flag(help: "Print one JSON object per line.")
+    var json = false
+
+    func run() async throws {
+        let study = try StudyDefinition.load(from: definition)
+        let counts = contributors.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--contributors takes positive whole numbers separated by commas")
+        }
+        for count in counts {
+            let seconds = try await StudyBenchmark.measureCompute(study, contributors: count)
+            if json {
+                print(#"{"cells":\#(study.cellCount),"contributors":\#(count),"op":"compute","parties":3,"seconds":\#(seconds),"transport":"inprocess"}"#)
+            } else {
+                print("compute  \(count) contributors, \(study.cellCount) cells: \(String(format: "%.2f", seconds)) s (3 parties, in process)")
+            }
+        }
+    }
 }
 
 /// Options shared by `cairn bench mpc` and `cairn party --job bench`.

@@ -1,4 +1,5 @@
 import CairnMPC
+import CairnStudy
 import Foundation
 import Testing
 @testable import CairnCommands
@@ -88,4 +89,23 @@ struct ProcessSettingsTests {
         #expect(MemoryTuning.isApplied)
     }
     #endif
+}
+
+@Suite("Study benchmark")
+struct StudyBenchmarkTests {
+    @Test("random contributions are valid cell vectors and the computation completes")
+    func smallStudy() async throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/quickstart.json").path
+        let definition = try StudyDefinition.load(from: path)
+        let vectors = try StudyBenchmark.contributions(definition, count: 4, seed: 1)
+        let layout = definition.cellLayout
+        #expect(vectors.count == 4 * layout.vectorLength)
+        for r in 0..<4 {
+            let vector = vectors[(r * layout.vectorLength)..<((r + 1) * layout.vectorLength)]
+            #expect(vector.dropFirst(layout.cellCount).prefix(layout.cellCount).allSatisfy { $0 == 1 })
+            #expect(vector.suffix(layout.cohortIndicatorCount).reduce(0, +) == UInt64(layout.cohorts.count))
+        }
+        #expect(try await StudyBenchmark.measureCompute(definition, contributors: 5) > 0)
+    }
 }
