@@ -9,7 +9,7 @@ struct CommandsTests {
     @Test("the demonstration's revealed results match the cleartext")
     func demonstration() async throws {
         let study = Demonstration.example
-        let outcome = try await study.run()
+        let outcome = try await study.run(keys: .insecureDeterministic(seed: 21))
         let values = study.contributions.map(\.value)
         #expect(outcome.total == values.reduce(0, +))
         #expect(outcome.sorted == values.sorted())
@@ -24,7 +24,7 @@ struct CommandsTests {
         let study = Demonstration(
             contributions: [-5, 0, 7, 7, Int64(1) << 40, -(Int64(1) << 40), 12].enumerated().map { .init(name: "c\($0)", value: $1) },
             threshold: 7)
-        let outcome = try await study.run()
+        let outcome = try await study.run(keys: .insecureDeterministic(seed: 21))
         let values = study.contributions.map(\.value)
         #expect(outcome.sorted == values.sorted())
         #expect(outcome.atLeastThreshold == 4)

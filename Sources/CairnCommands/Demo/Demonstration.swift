@@ -56,12 +56,15 @@ public struct Demonstration: Sendable {
     }
 
     /// Runs the study with three parties and returns what every party agreed was revealed.
-    public func run() async throws -> Outcome {
+    ///
+    /// `keys` is for tests: secret division fails with a small probability (about 10⁻⁴ for this
+    /// study's quotient), and fixed test keys make a test's outcome the same on every run.
+    public func run(keys: SessionKeys = .fresh) async throws -> Outcome {
         let values = contributions.map { Ring64.element($0.value) }
         let shares = Self.additiveShares(of: values)
         let threshold = self.threshold
         let format = FixedPointFormat.default
-        let outcomes = try await InProcessCluster.run { party -> Outcome in
+        let outcomes = try await InProcessCluster.run(keys: keys) { party -> Outcome in
             let x = try await party.fromAdditiveShares(shares[party.index.rawValue])
             let total = x.sum()
             let count = ArithmeticShared.public([UInt64(x.count) << UInt64(format.fractionalBits)], party: party.index)
