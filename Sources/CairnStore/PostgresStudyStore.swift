@@ -31,7 +31,9 @@ public final class PostgresStudyStore: StudyStore {
         self.logger = logger
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
-        runTask = Task { await client.run() }
+        // `Task.immediate` runs until `run()` has marked the client as running, so that the first
+        // lease below does not find it idle.
+        runTask = Task.immediate { await client.run() }
         do {
             try await migrate()
         } catch {
