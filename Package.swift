@@ -96,7 +96,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CairnStudyTests", dependencies: ["CairnStudy", "CairnArithmetic"]),
-        .testTarget(name: "CairnStoreTests", dependencies: ["CairnStore", "CairnStudy"]),
+        .testTarget(
+            name: "CairnStoreTests",
+            dependencies: [
+                "CairnStore", "CairnStudy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands"]),
     ]
 )

@@ -8,6 +8,7 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case createAndReadStudy
     case linksAreUniquePerTag
     case resubmissionReplaces
+    case interruptedResubmissionKeepsPrevious
     case retriedRequestChangesNothing
     case replayedSubmissionIsRefused
     case closedStudyIsRefused
@@ -23,6 +24,7 @@ enum Scenario: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .createAndReadStudy: try await StoreScenarios.createAndReadStudy(store)
         case .linksAreUniquePerTag: try await StoreScenarios.linksAreUniquePerTag(store)
         case .resubmissionReplaces: try await StoreScenarios.resubmissionReplaces(store)
+        case .interruptedResubmissionKeepsPrevious: try await StoreScenarios.interruptedResubmissionKeepsPrevious(store)
         case .retriedRequestChangesNothing: try await StoreScenarios.retriedRequestChangesNothing(store)
         case .replayedSubmissionIsRefused: try await StoreScenarios.replayedSubmissionIsRefused(store)
         case .closedStudyIsRefused: try await StoreScenarios.closedStudyIsRefused(store)
