@@ -22,12 +22,16 @@ public final class PostgresStudyStore: StudyStore {
     /// `?sslmode=disable|prefer|require`; `prefer` by default, like libpq) and brings the schema up
     /// to date.
     ///
-    /// - Parameter maximumConnections: the largest number of connections the store opens.
-    public init(url: String, maximumConnections: Int = 20) async throws {
+    /// - Parameters:
+    ///   - maximumConnections: the largest number of connections the store opens.
+    ///   - openTimeout: how long to wait for the server before giving up with
+    ///     ``StoreError/unavailable(_:)`` (the client itself would keep retrying).
+    public init(url: String, maximumConnections: Int = 20, openTimeout: Duration = .seconds(15)) async throws {
         var configuration = try Self.configuration(url: url)
         configuration.options.maximumConnections = max(1, maximumConnections)
         var logger = Logger(label: "CairnStore.Postgres")
         logger.logLevel = .warning
+        try await Self.probe(url: url, logger: logger)
         self.logger = logger
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -35,7 +39,18 @@ public final class PostgresStudyStore: StudyStore {
         // lease below does not find it idle.
         runTask = Task.immediate { await client.run() }
         do {
-            try await migrate()
+            let runTask = runTask
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.migrate() }
+                group.addTask {
+                    try await Task.sleep(for: openTimeout)
+                    // Stopping the client fails the lease the migration is waiting for.
+                    runTask.cancel()
+                    throw StoreError.unavailable("the PostgreSQL server did not answer within \(openTimeout)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch {
             runTask.cancel()
             await runTask.value
@@ -44,8 +59,18 @@ public final class PostgresStudyStore: StudyStore {
         }
     }
 
+    /// A connection URL's parts.
+    struct Endpoint {
+        var host: String
+        var port: Int
+        var username: String
+        var password: String?
+        var database: String?
+        var sslMode: String
+    }
+
     /// Reads a connection URL; the error never repeats the URL (it may hold a password).
-    static func configuration(url: String) throws(StoreError) -> PostgresClient.Configuration {
+    static func endpoint(url: String) throws(StoreError) -> Endpoint {
         let expected = "a PostgreSQL URL looks like postgres://user:password@host:5432/database"
         guard let components = URLComponents(string: url),
             let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased()),
@@ -55,16 +80,50 @@ public final class PostgresStudyStore: StudyStore {
             throw .invalidArgument(expected)
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let tls: PostgresClient.Configuration.TLS
-        switch components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer" {
-        case "disable": tls = .disable
-        case "prefer": tls = .prefer(.makeClientConfiguration())
-        case "require": tls = .require(.makeClientConfiguration())
-        default: throw .invalidArgument("sslmode is disable, prefer or require")
+        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
+        guard ["disable", "prefer", "require"].contains(sslMode) else {
+            throw .invalidArgument("sslmode is disable, prefer or require")
         }
-        return PostgresClient.Configuration(
+        return Endpoint(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: database.isEmpty ? nil : database, tls: tls)
+            database: database.isEmpty ? nil : database, sslMode: sslMode)
+    }
+
+    static func configuration(url: String) throws(StoreError) -> PostgresClient.Configuration {
+        let endpoint = try endpoint(url: url)
+        let tls: PostgresClient.Configuration.TLS =
+            switch endpoint.sslMode {
+            case "disable": .disable
+            case "require": .require(.makeClientConfiguration())
+            default: .prefer(.makeClientConfiguration())
+            }
+        return PostgresClient.Configuration(
+            host: endpoint.host, port: endpoint.port, username: endpoint.username, password: endpoint.password,
+            database: endpoint.database, tls: tls)
+    }
+
+    /// Opens and closes one connection, so that a refused connection or a wrong password is
+    /// reported at once and in plain words (the client's pool would keep retrying).
+    static func probe(url: String, logger: Logger) async throws {
+        let endpoint = try endpoint(url: url)
+        do {
+            let tls: PostgresConnection.Configuration.TLS =
+                switch endpoint.sslMode {
+                case "disable": .disable
+                case "require": .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                default: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+                }
+            let connection = try await PostgresConnection.connect(
+                configuration: PostgresConnection.Configuration(
+                    host: endpoint.host, port: endpoint.port, username: endpoint.username,
+                    password: endpoint.password, database: endpoint.database, tls: tls),
+                id: 0, logger: logger)
+            try? await connection.close()
+        } catch let error as PSQLError {
+            throw StoreError.unavailable(describe(error))
+        } catch let error as NIOSSLError {
+            throw StoreError.unavailable("TLS could not be set up: \(error)")
+        }
     }
 
     // MARK: Migrations
@@ -430,6 +489,9 @@ public final class PostgresStudyStore: StudyStore {
     static func describe(_ error: PSQLError) -> String {
         if let info = error.serverInfo {
             return "PostgreSQL \(info[.sqlState] ?? "error"): \(info[.message] ?? "no message")"
+        }
+        if let underlying = error.underlying {
+            return "PostgreSQL client: \(error.code): \(underlying)"
         }
         return "PostgreSQL client: \(error.code)"
     }
