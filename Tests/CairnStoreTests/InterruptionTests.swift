@@ -77,3 +77,18 @@ extension StoreScenarios {
         #expect(try await store.submissionsOverTime(studyID: id, bucket: .day).map(\.submissions) == [2])
     }
 }
+
+@Suite("SQLite store: files")
+struct SQLiteFileTests {
+    @Test("the database is in WAL mode, in the folder it was given")
+    func walMode() async throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("cairn-store-tests-\(UUID().uuidString)/nested/data", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent().deletingLastPathComponent()) }
+        let store = try SQLiteStudyStore(directory: directory)
+        let mode = try await store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(SQLiteStudyStore.fileName).path))
+        try await store.close()
+    }
+}
