@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.20.0"),
     ],
     targets: [
         // Ring Z/2^64 and fixed-point encoding. Depends on nothing.
@@ -61,6 +63,17 @@ let package = Package(
         // The analytics a study declares, computed with the MPC protocols: per-cell statistics for
         // every cohort, small-cell suppression inside MPC.
         .target(name: "CairnAnalytics", dependencies: ["CairnMPC", "CairnStudy", "CairnArithmetic"]),
+        // The study service's storage: studies, participation links, the latest submission
+        // per participant and a participation log. One `StudyStore` interface, two
+        // implementations: SQLite (GRDB, the embedded default) and PostgreSQL (postgres-nio).
+        .target(
+            name: "CairnStore",
+            dependencies: [
+                "CairnStudy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         // Operating-system settings Swift's Glibc module does not expose (malloc tuning).
         .target(name: "CCairnSystem"),
         // The command-line tool's logic, kept in a library so tests can call it.
@@ -90,5 +103,13 @@ let package = Package(
         .testTarget(name: "CairnStudyTests", dependencies: ["CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics", "CairnMPC", "CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands", "CairnStudy"]),
+        .testTarget(
+            name: "CairnStoreTests",
+            dependencies: [
+                "CairnStore", "CairnStudy",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
     ]
 )

@@ -1,0 +1,272 @@
+import CairnStudy
+import GRDB
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The embedded store: one SQLite database in a data directory, opened as a GRDB `DatabasePool`
+/// (WAL mode: readers never block the writer). Writes are serialised by the pool, and each
+/// operation is one transaction.
+public final class SQLiteStudyStore: StudyStore {
+    /// The database file's name inside the data directory.
+    public static let fileName = "cairn-store.sqlite"
+
+    let pool: DatabasePool
+
+    /// Opens (creating the directory and database if needed) the store in `directory`, and
+    /// brings its schema up to date.
+    public init(directory: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.unavailable("the data directory \(directory.path) could not be created")
+        }
+        var configuration = Configuration()
+        configuration.label = "CairnStore"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(
+                path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError.unavailable(Self.describe(error))
+        }
+    }
+
+    /// The schema's migrations. Registered once, in order; never edit a migration that has
+    /// shipped: add the next one instead.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE studies (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        definition BLOB NOT NULL,
+                        analyst_credential_hash BLOB NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+                        created_at INTEGER NOT NULL,
+                        closed_at INTEGER
+                    );
+                    CREATE TABLE participation_links (
+                        study_id TEXT NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+                        participant BLOB NOT NULL CHECK (length(participant) = 32),
+                        cohort_tags TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (study_id, participant)
+                    );
+                    CREATE TABLE submissions (
+                        study_id TEXT NOT NULL,
+                        participant BLOB NOT NULL,
+                        submission_number INTEGER NOT NULL,
+                        envelope BLOB NOT NULL,
+                        request_id TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        PRIMARY KEY (study_id, participant),
+                        FOREIGN KEY (study_id, participant)
+                            REFERENCES participation_links(study_id, participant) ON DELETE CASCADE
+                    );
+                    CREATE TABLE submission_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        study_id TEXT NOT NULL,
+                        participant BLOB NOT NULL,
+                        submission_number INTEGER NOT NULL,
+                        request_id TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        UNIQUE (study_id, participant, request_id),
+                        FOREIGN KEY (study_id, participant)
+                            REFERENCES participation_links(study_id, participant) ON DELETE CASCADE
+                    );
+                    CREATE INDEX submission_log_time ON submission_log(study_id, received_at);
+                    """)
+        }
+        return migrator
+    }
+
+    // MARK: Studies
+
+    public func createStudy(_ study: StudyRecord) async throws {
+        try StoreError.validate(studyID: study.id)
+        try await write { db in
+            guard try StudyRow.fetchOne(db, key: study.id) == nil else { throw StoreError.studyExists(study.id) }
+            try StudyRow(study).insert(db)
+        }
+    }
+
+    public func study(id: String) async throws -> StudyRecord? {
+        try await read { db in try StudyRow.fetchOne(db, key: id)?.record() }
+    }
+
+    public func closeStudy(id: String, at time: Date) async throws {
+        try await write { db in
+            guard let row = try StudyRow.fetchOne(db, key: id) else { throw StoreError.unknownStudy(id) }
+            guard row.status == StudyStatus.open.rawValue else { return }
+            try db.execute(
+                sql: "UPDATE studies SET status = 'closed', closed_at = ? WHERE id = ?",
+                arguments: [time.millisecondsSince1970, id])
+        }
+    }
+
+    // MARK: Participants
+
+    public func addParticipant(_ link: ParticipationLink) async throws {
+        try StoreError.validate(studyID: link.studyID)
+        try await write { db in
+            guard let study = try StudyRow.fetchOne(db, key: link.studyID) else {
+                throw StoreError.unknownStudy(link.studyID)
+            }
+            guard study.status == StudyStatus.open.rawValue else { throw StoreError.studyClosed(link.studyID) }
+            guard
+                try ParticipationLinkRow.fetchOne(
+                    db, key: ["study_id": link.studyID, "participant": Data(link.participant.bytes)]) == nil
+            else {
+                throw StoreError.participantExists(link.studyID, link.participant)
+            }
+            try ParticipationLinkRow(link).insert(db)
+        }
+    }
+
+    public func participant(studyID: String, tag: ParticipantTag) async throws -> ParticipationLink? {
+        try await read { db in
+            try ParticipationLinkRow.fetchOne(
+                db, key: ["study_id": studyID, "participant": Data(tag.bytes)]
+            )?.link()
+        }
+    }
+
+    // MARK: Submissions
+
+    @discardableResult
+    public func submit(_ request: SubmissionRequest) async throws -> SubmissionReceipt {
+        try StoreError.validate(request)
+        return try await write { db in
+            let tag = Data(request.participant.bytes)
+            let status = try String.fetchOne(db, sql: "SELECT status FROM studies WHERE id = ?", arguments: [request.studyID])
+            let linked = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM participation_links WHERE study_id = ? AND participant = ?",
+                arguments: [request.studyID, tag]) ?? false
+            let logged = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT submission_number, received_at FROM submission_log
+                    WHERE study_id = ? AND participant = ? AND request_id = ?
+                    """,
+                arguments: [request.studyID, tag, request.requestID])
+            let current = try Int64.fetchOne(
+                db, sql: "SELECT submission_number FROM submissions WHERE study_id = ? AND participant = ?",
+                arguments: [request.studyID, tag])
+            let decision = try StoreLogic.decide(
+                request, status: try status.map(StoreLogic.status), linked: linked,
+                logged: try logged.map { row throws(StoreError) in
+                    (submission: try StoreLogic.submissionNumber(row["submission_number"]),
+                     receivedAt: Date(millisecondsSince1970: row["received_at"]))
+                },
+                current: try current.map(StoreLogic.submissionNumber))
+            switch decision {
+            case .retry(let receipt):
+                return receipt
+            case .accept:
+                try SubmissionRow(request).upsert(db)
+                try SubmissionLogRow(request).insert(db)
+                return StoreLogic.receipt(for: request)
+            }
+        }
+    }
+
+    public func latestSubmission(studyID: String, participant: ParticipantTag) async throws -> StoredSubmission? {
+        try await read { db in
+            try SubmissionRow.fetchOne(
+                db, key: ["study_id": studyID, "participant": Data(participant.bytes)]
+            )?.stored()
+        }
+    }
+
+    // MARK: Queries
+
+    public func participationCounts(studyID: String) async throws -> ParticipationCounts {
+        try await read { db in
+            guard try StudyRow.fetchOne(db, key: studyID) != nil else { throw StoreError.unknownStudy(studyID) }
+            let linked = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM participation_links WHERE study_id = ?", arguments: [studyID]) ?? 0
+            let tags = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT l.cohort_tags FROM participation_links l
+                    JOIN submissions s ON s.study_id = l.study_id AND s.participant = l.participant
+                    WHERE l.study_id = ?
+                    """,
+                arguments: [studyID])
+            return ParticipationCounts(linked: linked, submitted: tags.count, byCohort: try StoreLogic.cohortCounts(tags))
+        }
+    }
+
+    public func submissionsOverTime(studyID: String, bucket: TimeBucket) async throws -> [ParticipationBucket] {
+        let width = bucket.milliseconds
+        return try await read { db in
+            guard try StudyRow.fetchOne(db, key: studyID) != nil else { throw StoreError.unknownStudy(studyID) }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT (received_at / ?) * ? AS bucket, COUNT(*) AS submissions,
+                           COUNT(DISTINCT participant) AS participants
+                    FROM submission_log WHERE study_id = ?
+                    GROUP BY bucket ORDER BY bucket
+                    """,
+                arguments: [width, width, studyID]
+            ).map { row in
+                ParticipationBucket(
+                    start: Date(millisecondsSince1970: row["bucket"]), submissions: row["submissions"],
+                    participants: row["participants"])
+            }
+        }
+    }
+
+    public func latestEnvelopes(studyID: String, after cursor: EnvelopeCursor?, limit: Int) async throws -> EnvelopePage {
+        try StoreError.validate(limit: limit)
+        let after = Data(cursor?.after.bytes ?? [])
+        return try await read { db in
+            guard try StudyRow.fetchOne(db, key: studyID) != nil else { throw StoreError.unknownStudy(studyID) }
+            let rows = try SubmissionRow.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM submissions WHERE study_id = ? AND participant > ?
+                    ORDER BY participant LIMIT ?
+                    """,
+                arguments: [studyID, after, limit + 1])
+            let page = try rows.prefix(limit).map { row throws(StoreError) in try row.stored() }
+            return EnvelopePage(
+                submissions: page, next: rows.count > limit ? page.last.map { EnvelopeCursor(after: $0.participant) } : nil)
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    // MARK: Helpers
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as DatabaseError {
+            throw StoreError.database(Self.describe(error))
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as DatabaseError {
+            throw StoreError.database(Self.describe(error))
+        }
+    }
+
+    /// SQLite's message without the statement or its arguments (which could hold envelope bytes).
+    static func describe(_ error: DatabaseError) -> String {
+        "SQLite error \(error.resultCode.rawValue): \(error.message ?? "no message")"
+    }
+}
