@@ -29,22 +29,37 @@ struct StudyBenchCommand: AsyncParsableCommand {
     @Option(help: "Numbers of contributors, comma-separated.")
     var contributors: String = "1000,10000"
 
+    @Option(help: "How the parties talk: inprocess, or tcp (three `cairn party` processes on loopback).")
+    var transport: MPCBenchCommand.TransportKind = .inprocess
+
     @Flag(help: "Print one JSON object per line.")
     var json = false
 
-    func run() async throws {
-        let study = try StudyDefinition.load(from: definition)
-        let counts = contributors.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    static func counts(_ text: String) throws -> [Int] {
+        let counts = text.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }) else {
             throw ValidationError("--contributors takes positive whole numbers separated by commas")
         }
-        for count in counts {
-            let seconds = try await StudyBenchmark.measureCompute(study, contributors: count)
-            if json {
-                print(#"{"cells":\#(study.cellCount),"contributors":\#(count),"op":"compute","parties":3,"seconds":\#(seconds),"transport":"inprocess"}"#)
-            } else {
-                print("compute  \(count) contributors, \(study.cellCount) cells: \(String(format: "%.2f", seconds)) s (3 parties, in process)")
+        return counts
+    }
+
+    func run() async throws {
+        let study = try StudyDefinition.load(from: definition)
+        let counts = try Self.counts(contributors)
+        switch transport {
+        case .inprocess:
+            for count in counts {
+                let seconds = try await StudyBenchmark.measureCompute(study, contributors: count)
+                print(StudyBenchmark.line(cells: study.cellCount, contributors: count, seconds: seconds, transport: "inprocess", json: json))
             }
+        case .tcp:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let deployment = try LocalDeployment.create(in: folder, receiveTimeoutSeconds: 300)
+            let path = URL(fileURLWithPath: definition).standardizedFileURL.path
+            let arguments = ["--job", "study", "--definition", path, "--contributors", contributors] + (json ? ["--json"] : [])
+            let outputs = try PartyProcesses.run(configurations: deployment.configurationPaths, arguments: arguments)
+            print(outputs[0], terminator: "")
         }
     }
 }

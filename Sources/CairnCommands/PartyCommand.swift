@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnMPC
 import CairnNetwork
+import CairnStudy
 import Foundation
 
 /// `cairn party`: one compute party, connected to the other two over mutual TLS.
@@ -17,13 +18,13 @@ struct PartyCommand: AsyncParsableCommand {
             """)
 
     enum Job: String, ExpressibleByArgument, CaseIterable {
-        case check, bench
+        case check, bench, study
     }
 
     @Option(help: "The party's configuration file (JSON).")
     var config: String
 
-    @Option(help: "What to compute: check or bench.")
+    @Option(help: "What to compute: check, bench (protocol benchmarks) or study (a study benchmark).")
     var job: Job = .check
 
     @Option(help: "check: the number of elements.")
@@ -31,6 +32,12 @@ struct PartyCommand: AsyncParsableCommand {
 
     @Option(help: "check: the seed of the public test inputs (all parties must use the same).")
     var seed: UInt64 = 1
+
+    @Option(help: "study: the study definition (JSON).")
+    var definition: String = "examples/pay-equity.json"
+
+    @Option(help: "study: numbers of random contributors, comma-separated.")
+    var contributors: String = "1000"
 
     @OptionGroup var options: BenchmarkOptions
 
@@ -50,6 +57,7 @@ struct PartyCommand: AsyncParsableCommand {
             switch job {
             case .check: try await check(network)
             case .bench: try await bench(network, me: me)
+            case .study: try await study(network, me: me)
             }
         } catch {
             await network.abort(because: error)
@@ -71,6 +79,19 @@ struct PartyCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         Log.info("\(party.index): check passed: \(n) products, comparisons and a sort match the cleartext")
+    }
+
+    private func study(_ network: PartyNetwork, me: PartyIndex) async throws {
+        let study = try StudyDefinition.load(from: definition)
+        for (k, count) in try StudyBenchCommand.counts(contributors).enumerated() {
+            let shares = try StudyBenchmark.shares(study, contributors: count, seed: 7)
+            let party = try await Party.connect(over: network.transport(session: UInt64(k + 1)))
+            if me == .zero { Log.info("computing the study for \(count) contributors") }
+            let seconds = try await StudyBenchmark.measureCompute(study, share: shares[me.rawValue], on: party)
+            if me == .zero {
+                print(StudyBenchmark.line(cells: study.cellCount, contributors: count, seconds: seconds, transport: "tcp", json: options.json))
+            }
+        }
     }
 
     private func bench(_ network: PartyNetwork, me: PartyIndex) async throws {

@@ -89,6 +89,25 @@ struct PartyProcessTests {
         #expect(elapsed < 30)
     }
 
+    @Test("the study job computes a study's statistics across three processes")
+    func studyJob() throws {
+        let deployment = try Self.freshDeployment()
+        let definition = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/quickstart.json").path
+        let parties = try deployment.configurationPaths.map {
+            try Self.start($0, ["--job", "study", "--definition", definition, "--contributors", "5,7", "--json"])
+        }
+        for (process, _, _) in parties { process.waitUntilExit() }
+        for (k, (process, _, err)) in parties.enumerated() {
+            #expect(process.terminationStatus == 0, "party \(k + 1): \(Self.text(err))")
+        }
+        let lines = Self.text(parties[0].1).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains(#""contributors":5"#) == true && lines.last?.contains(#""contributors":7"#) == true)
+        #expect(lines.allSatisfy { $0.contains(#""transport":"tcp""#) && $0.contains(#""cells":8"#) })
+        #expect(Self.text(parties[1].1).isEmpty && Self.text(parties[2].1).isEmpty)
+    }
+
     @Test("a party presenting an unpinned certificate is refused, and the error says so")
     func unpinnedCertificate() throws {
         let deployment = try Self.freshDeployment(receiveTimeout: 5, connectTimeout: 5)

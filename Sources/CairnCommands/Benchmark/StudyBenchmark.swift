@@ -27,22 +27,44 @@ enum StudyBenchmark {
         return vectors
     }
 
-    /// Times the computation with three parties in this process, from the contributors' additive
-    /// shares (as the parties would hold them after decryption) to the recipient's results.
-    static func measureCompute(_ definition: StudyDefinition, contributors: Int) async throws -> Double {
-        let vectors = try contributions(definition, count: contributors, seed: 7)
-        // Benchmark inputs are public random data; a fast generator keeps the set-up short.
-        var generator = SplitMix64(seed: 8)
+    /// The three parties' additive shares of `count` random contributions (public benchmark
+    /// data, derived from `seed`, so that separate party processes agree on it).
+    static func shares(_ definition: StudyDefinition, contributors count: Int, seed: UInt64) throws -> [[UInt64]] {
+        let vectors = try contributions(definition, count: count, seed: seed)
+        var generator = SplitMix64(seed: seed &+ 1)
         let s0 = vectors.map { _ in generator.next() }, s1 = vectors.map { _ in generator.next() }
-        let shares = [s0, s1, (0..<vectors.count).map { vectors[$0] &- s0[$0] &- s1[$0] }]
+        return [s0, s1, (0..<vectors.count).map { vectors[$0] &- s0[$0] &- s1[$0] }]
+    }
+
+    /// Times the computation on one party, from its additive shares to the recipient's results;
+    /// all three parties call this together. Barriers around the timed part (two one-element
+    /// reveals each) make one party's clock cover all three parties' work.
+    static func measureCompute(_ definition: StudyDefinition, share: [UInt64], on party: Party) async throws -> Double {
+        func barrier() async throws {
+            for _ in 0..<2 { _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index)) }
+        }
+        try await barrier()
         let clock = ContinuousClock()
         let start = clock.now
-        let results = try await InProcessCluster.run { party in
-            let contributions = try await party.fromAdditiveShares(shares[party.index.rawValue])
-            return try await StudyComputation(definition: definition).run(on: party, contributions: contributions, recipient: .one)
-        }
-        guard results[1] != nil else { throw CancellationError() }
+        let contributions = try await party.fromAdditiveShares(share)
+        _ = try await StudyComputation(definition: definition).run(on: party, contributions: contributions, recipient: .one)
+        try await barrier()
         let elapsed = clock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    /// Times the computation with three parties in this process.
+    static func measureCompute(_ definition: StudyDefinition, contributors: Int) async throws -> Double {
+        let shares = try shares(definition, contributors: contributors, seed: 7)
+        return try await InProcessCluster.run { party in
+            try await measureCompute(definition, share: shares[party.index.rawValue], on: party)
+        }.max()!
+    }
+
+    /// One result line.
+    static func line(cells: Int, contributors: Int, seconds: Double, transport: String, json: Bool) -> String {
+        json
+            ? #"{"cells":\#(cells),"contributors":\#(contributors),"op":"compute","parties":3,"seconds":\#(seconds),"transport":"\#(transport)"}"#
+            : "compute  \(contributors) contributors, \(cells) cells: \(String(format: "%.2f", seconds)) s (3 parties, \(transport))"
     }
 }
