@@ -119,30 +119,34 @@ public enum MPCBenchmark {
     /// Prepares `benchmark`'s inputs and times it `repetitions` times on one party; all three
     /// parties call this together. Returns the seconds of each repetition.
     ///
-    /// Each repetition starts and ends with a barrier (two one-element reveals: after the second,
-    /// every party knows that every other party has finished), so one party's clock covers all
-    /// three parties' work. `bytesSent`, if given, reads the transport's count of bytes this party
+    /// Each repetition is ``timed(on:_:)`` between barriers. `bytesSent`, if given, reads the transport's count of bytes this party
     /// has sent; the difference over the timed repetitions is returned.
     public static func measure(
         _ benchmark: BenchmarkCase, on party: Party, repetitions: Int, bytesSent: (@Sendable () -> Int)? = nil
     ) async throws -> (times: [Double], bytes: Int) {
         precondition(repetitions > 0)
         let body = try await benchmark.prepare(party, benchmark.n)
-        func barrier() async throws {
-            for _ in 0..<2 { _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index)) }
-        }
         var times: [Double] = []
         let bytesBefore = bytesSent?() ?? 0
         for _ in 0..<repetitions {
-            try await barrier()
-            let clock = ContinuousClock()
-            let start = clock.now
-            try await body(party)
-            try await barrier()
-            let elapsed = clock.now - start
-            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            times.append(try await timed(on: party) { try await body(party) })
         }
         return (times, (bytesSent?() ?? 0) - bytesBefore)
+    }
+
+    /// Seconds that `body` takes on `party`, between barriers: two one-element reveals before and
+    /// after, so that every party has finished when any party stops its clock, and one party's
+    /// time covers all three parties' work.
+    static func timed(on party: Party, _ body: () async throws -> Void) async throws -> Double {
+        func barrier() async throws {
+            for _ in 0..<2 { _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index)) }
+        }
+        try await barrier()
+        let start = ContinuousClock.now
+        try await body()
+        try await barrier()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
     /// The median of `times` as a result line.

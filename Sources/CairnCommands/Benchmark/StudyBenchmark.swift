@@ -37,20 +37,12 @@ enum StudyBenchmark {
     }
 
     /// Times the computation on one party, from its additive shares to the recipient's results;
-    /// all three parties call this together. Barriers around the timed part (two one-element
-    /// reveals each) make one party's clock cover all three parties' work.
+    /// all three parties call this together (timed as ``MPCBenchmark/timed(on:_:)`` does).
     static func measureCompute(_ definition: StudyDefinition, share: [UInt64], on party: Party) async throws -> Double {
-        func barrier() async throws {
-            for _ in 0..<2 { _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index)) }
+        try await MPCBenchmark.timed(on: party) {
+            let contributions = try await party.fromAdditiveShares(share)
+            _ = try await StudyComputation(definition: definition).run(on: party, contributions: contributions, recipient: .one)
         }
-        try await barrier()
-        let clock = ContinuousClock()
-        let start = clock.now
-        let contributions = try await party.fromAdditiveShares(share)
-        _ = try await StudyComputation(definition: definition).run(on: party, contributions: contributions, recipient: .one)
-        try await barrier()
-        let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
     /// Times the computation with three parties in this process.

@@ -82,7 +82,8 @@ extension PseudorandomStream {
         precondition(bound > 0)
         while true {
             let product = pool.next(from: &self).multipliedFullWidth(by: bound)
-            if product.low >= (0 &- bound) % bound { return product.high }
+            // The threshold 2^64 mod bound is below bound, so the division is needed only then.
+            if product.low >= bound || product.low >= (0 &- bound) % bound { return product.high }
         }
     }
 

@@ -86,8 +86,11 @@ public struct PartyConfiguration: Codable, Sendable, Equatable {
             }
             return text
         }
+        guard (connectTimeoutSeconds ?? 1) > 0, (receiveTimeoutSeconds ?? 1) > 0 else {
+            throw fail("has a timeout that is not a positive number of seconds")
+        }
         let (listenHost, listenPort) = try Self.hostAndPort(listen, field: "listen", fail: fail)
-        let network = NetworkConfiguration(
+        return NetworkConfiguration(
             party: me, listenHost: listenHost, listenPort: listenPort,
             certificatePEM: try read(certificate, what: "the certificate"),
             privateKeyPEM: try read(privateKey, what: "the private key"),
@@ -99,10 +102,6 @@ public struct PartyConfiguration: Codable, Sendable, Equatable {
             },
             connectTimeout: .seconds(connectTimeoutSeconds ?? 60),
             receiveTimeout: .seconds(receiveTimeoutSeconds ?? 30))
-        guard (connectTimeoutSeconds ?? 1) > 0, (receiveTimeoutSeconds ?? 1) > 0 else {
-            throw fail("has a timeout that is not a positive number of seconds")
-        }
-        return network
     }
 
     /// Splits `host:port` (IPv6 hosts in brackets: `[::1]:7101`).
