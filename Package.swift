@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.20.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.5.0"),
     ],
     targets: [
         // Ring Z/2^64 and fixed-point encoding. Depends on nothing.
@@ -74,6 +77,30 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // The study service (`cairn serve`): the HTTP API of docs/API.md on Hummingbird, over a
+        // `StudyStore`. Sees envelopes, never plaintext shares.
+        .target(
+            name: "CairnService",
+            dependencies: [
+                "CairnStudy",
+                "CairnStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // The API's client side (AsyncHTTPClient): what the CLI, the compute parties and the
+        // demo use to talk to the study service.
+        .target(
+            name: "CairnClient",
+            dependencies: [
+                "CairnStudy",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Operating-system settings Swift's Glibc module does not expose (malloc tuning).
         .target(name: "CCairnSystem"),
         // The command-line tool's logic, kept in a library so tests can call it.
@@ -86,6 +113,9 @@ let package = Package(
                 "CairnNetwork",
                 "CairnStudy",
                 "CairnAnalytics",
+                "CairnStore",
+                "CairnService",
+                "CairnClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +133,13 @@ let package = Package(
         .testTarget(name: "CairnStudyTests", dependencies: ["CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics", "CairnMPC", "CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands", "CairnStudy"]),
+        .testTarget(
+            name: "CairnServiceTests",
+            dependencies: [
+                "CairnService", "CairnStore", "CairnStudy", "CairnClient",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: [

@@ -130,9 +130,23 @@ extension SubmissionEnvelope {
         for (index, share) in shares.enumerated() where share.party != index {
             throw .wrongParties(reference, "the envelope's share number \(index + 1) is labelled for party \(share.party + 1)")
         }
-        let share = shares[party]
-        guard share.enc.count == 65, share.enc[0] == 0x04,
-            (try? P256.KeyAgreement.PublicKey(x963Representation: share.enc)) != nil
+        return try shares[party].open(partyCount: partyCount, for: reference, expectedCount: expectedCount, using: key)
+    }
+}
+
+extension SubmissionEnvelope.EncryptedShare {
+    /// Decrypts this share, meant for party ``party`` of `partyCount`, as the submission
+    /// `reference` names. What a compute party does with the shares the service delivers
+    /// (``PartyShareRecord``), which carry one party's share rather than the whole envelope.
+    public func open(
+        partyCount: Int, for reference: SubmissionReference, expectedCount: Int? = nil, using key: SubmissionPrivateKey
+    ) throws(SubmissionError) -> ShareBody {
+        try SubmissionEnvelope.validate(reference: reference, partyCount: partyCount)
+        guard (0..<partyCount).contains(party) else {
+            throw .invalidArgument("party index \(party) is outside 0..<\(partyCount)")
+        }
+        guard enc.count == 65, enc[0] == 0x04,
+            (try? P256.KeyAgreement.PublicKey(x963Representation: enc)) != nil
         else {
             throw .malformedEncapsulatedKey(reference, party: party)
         }
@@ -141,8 +155,8 @@ extension SubmissionEnvelope {
         let plaintext: Data
         do {
             var recipient = try HPKE.Recipient(
-                privateKey: key.key, ciphersuite: Self.ciphersuite, info: context, encapsulatedKey: Data(share.enc))
-            plaintext = try recipient.open(share.ciphertext, authenticating: context)
+                privateKey: key.key, ciphersuite: SubmissionEnvelope.ciphersuite, info: context, encapsulatedKey: Data(enc))
+            plaintext = try recipient.open(ciphertext, authenticating: context)
         } catch {
             throw .doesNotDecrypt(reference, party: party)
         }
