@@ -132,7 +132,10 @@ let package = Package(
         ),
         .testTarget(name: "CairnStudyTests", dependencies: ["CairnStudy", "CairnArithmetic"]),
         .testTarget(name: "CairnAnalyticsTests", dependencies: ["CairnAnalytics", "CairnMPC", "CairnStudy", "CairnArithmetic"]),
-        .testTarget(name: "CairnCommandsTests", dependencies: ["CairnCommands", "CairnStudy"]),
+        .testTarget(
+            name: "CairnCommandsTests",
+            dependencies: ["CairnCommands", "CairnStudy", "CairnClient", "CairnAnalytics", "CairnArithmetic", "CairnNetwork"]
+        ),
         .testTarget(
             name: "CairnServiceTests",
             dependencies: [

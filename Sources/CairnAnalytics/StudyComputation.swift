@@ -148,3 +148,43 @@ public struct StudyComputation: Sendable {
         return StudyResults(cells: cells)
     }
 }
+
+extension StudyComputation {
+    /// The results computed in the clear from the contributors' cell vectors: what the parties
+    /// must reveal. The demo and the multi-process tests check the parties' results against it.
+    public func reference(vectors: [[UInt64]]) -> StudyResults {
+        let cells = layout.cellCount, options = layout.cohortIndicatorCount, groups = options + 1
+        let size = cells * groups
+        var numbers = [UInt64](repeating: 0, count: 4 * size)
+        for vector in vectors {
+            for g in 0..<groups where g == options || vector[2 * cells + g] == 1 {
+                for c in 0..<cells {
+                    let k = c * groups + g, value = vector[c]
+                    numbers[k] &+= vector[cells + c]
+                    numbers[size + k] &+= value
+                    numbers[2 * size + k] &+= value &* value
+                }
+            }
+        }
+        var flags = [Bool](repeating: false, count: size)
+        let minimum = definition.statistics.minimumCellSize.map(Int64.init)
+        for (c, cell) in layout.cells.enumerated() {
+            let headcountCell = definition.table(cell.table)?.headcountTable.flatMap {
+                layout.cellIndex(table: $0, row: cell.row, column: cell.column)
+            }
+            for g in 0..<groups {
+                let k = c * groups + g
+                numbers[3 * size + k] = numbers[size + (headcountCell ?? c) * groups + g]
+                if let minimum {
+                    let few = Int64(bitPattern: numbers[k]) < minimum
+                    let small = headcountCell != nil && Int64(bitPattern: numbers[3 * size + k]) < minimum
+                    flags[k] = few || small
+                }
+            }
+        }
+        for k in 0..<size where flags[k] {
+            for block in 0..<4 { numbers[block * size + k] = 0 }
+        }
+        return results(flags: flags, numbers: numbers, groups: groups)
+    }
+}

@@ -1,1 +1,404 @@
 import AsyncHTTPClient
+import CairnStudy
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The client side of the study service's HTTP API (`docs/API.md`): what `cairn study`, `cairn
+/// links`, `cairn submit`, `cairn compute` and the demo call. One method per endpoint; each
+/// returns the decoded answer or throws ``ServiceError`` with the service's own message.
+public struct ServiceClient: Sendable {
+    /// The service's base URL, without a trailing slash: `http://127.0.0.1:8080`.
+    public let baseURL: String
+    let http: HTTPClient
+    /// How long one request may take, end to end.
+    public var timeout: TimeAmount = .seconds(60)
+
+    public init(baseURL: String, httpClient: HTTPClient = .shared) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.http = httpClient
+    }
+
+    // MARK: Anyone
+
+    /// `GET /api/v1/health`.
+    public func health() async throws {
+        _ = try await send(.GET, "/api/v1/health")
+    }
+
+    /// `GET /api/v1/studies/{study}`: the definition and whether the study is open.
+    public func study(_ studyID: String) async throws -> PublishedStudy {
+        let body = try await send(.GET, "/api/v1/studies/\(studyID)")
+        let answer = try decode(PublishedStudyWire.self, body)
+        let definition = try StudyDefinition.decode(from: answer.definition.data, name: "the study definition from the service")
+        return PublishedStudy(definition: definition, status: answer.status, closedAt: answer.closedAt)
+    }
+
+    // MARK: Operator
+
+    /// `POST /api/v1/studies`: creates a study; the answer holds the analyst credential, shown once.
+    public func createStudy(definition: Data, operatorToken: String) async throws -> CreatedStudy {
+        try decode(CreatedStudy.self, try await send(.POST, "/api/v1/studies", bearer: operatorToken, body: definition))
+    }
+
+    // MARK: Analyst
+
+    /// `POST /api/v1/studies/{study}/links`, as JSON.
+    public func createLinks(
+        study studyID: String, count: Int, cohorts: [String: String] = [:], credential: String
+    ) async throws -> [CreatedLink] {
+        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts.isEmpty ? nil : cohorts))
+        let answer = try await send(.POST, "/api/v1/studies/\(studyID)/links", bearer: credential, body: body)
+        return try decode(LinksAnswer.self, answer).links
+    }
+
+    /// `POST /api/v1/studies/{study}/links`, as CSV for mail merge.
+    public func createLinksCSV(
+        study studyID: String, count: Int, cohorts: [String: String] = [:], credential: String
+    ) async throws -> String {
+        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts.isEmpty ? nil : cohorts))
+        let answer = try await send(
+            .POST, "/api/v1/studies/\(studyID)/links", bearer: credential, body: body, accept: "text/csv")
+        return String(decoding: answer, as: UTF8.self)
+    }
+
+    /// `GET /api/v1/studies/{study}/participation`.
+    public func participation(study studyID: String, credential: String, byDay: Bool = false) async throws -> Participation {
+        let query = byDay ? "?bucket=day" : ""
+        return try decode(Participation.self, try await send(.GET, "/api/v1/studies/\(studyID)/participation\(query)", bearer: credential))
+    }
+
+    /// `POST /api/v1/studies/{study}/close`.
+    public func close(study studyID: String, credential: String) async throws -> ClosedStudy {
+        try decode(ClosedStudy.self, try await send(.POST, "/api/v1/studies/\(studyID)/close", bearer: credential))
+    }
+
+    // MARK: Contributor
+
+    /// `GET /api/v1/studies/{study}/contribution`: the link's cohorts and latest submission.
+    public func contribution(study studyID: String, code: String) async throws -> ContributionStatus {
+        try decode(ContributionStatus.self, try await send(.GET, "/api/v1/studies/\(studyID)/contribution", bearer: code))
+    }
+
+    /// `PUT /api/v1/studies/{study}/contribution`. Connection failures are retried with the same
+    /// idempotency key, so a submission that reached the service before the connection broke is
+    /// acknowledged, not stored twice.
+    public func submit(
+        study studyID: String, code: String, envelope: Data, idempotencyKey: String = UUID().uuidString,
+        attempts: Int = 3
+    ) async throws -> SubmissionAcknowledgement {
+        var attempt = 1
+        while true {
+            do {
+                let answer = try await send(
+                    .PUT, "/api/v1/studies/\(studyID)/contribution", bearer: code, body: envelope,
+                    headers: [("Idempotency-Key", idempotencyKey)])
+                return try decode(SubmissionAcknowledgement.self, answer)
+            } catch let error as ServiceError where error.status == nil && attempt < attempts {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(200 * attempt))
+            }
+        }
+    }
+
+    // MARK: Compute party
+
+    /// `POST /api/v1/studies/{study}/parties/{n}/session`, opened with the party's submission key:
+    /// the bearer token for fetching the party's shares.
+    public func openPartySession(
+        study studyID: String, party: Int, partyCount: Int, key: SubmissionPrivateKey
+    ) async throws -> String {
+        let answer = try decode(SessionWire.self, try await send(.POST, "/api/v1/studies/\(studyID)/parties/\(party + 1)/session"))
+        guard let enc = Data(base64Encoded: answer.enc), let ciphertext = Data(base64Encoded: answer.ciphertext) else {
+            throw ServiceError(status: nil, message: "the service's session answer is not base64")
+        }
+        let token = try PartySession.open(
+            .init(party: party, enc: Array(enc), ciphertext: Array(ciphertext)), studyID: studyID, partyCount: partyCount,
+            using: key)
+        return Base64URL.encode(token)
+    }
+
+    /// One page of `GET /api/v1/studies/{study}/parties/{n}/shares`.
+    public func shares(
+        study studyID: String, party: Int, token: String, after: ParticipantTag?, limit: Int
+    ) async throws -> (records: [PartyShareRecord], next: ParticipantTag?) {
+        var path = "/api/v1/studies/\(studyID)/parties/\(party + 1)/shares?limit=\(limit)"
+        if let after { path += "&after=\(after.hex)" }
+        let (body, headers) = try await exchange(.GET, path, bearer: token, accept: PartyShareRecord.mediaType)
+        let records = try PartyShareRecord.read(body, party: party)
+        let next = headers.first(name: "Cairn-Next-After").flatMap(ParticipantTag.init(hex:))
+        return (records, next)
+    }
+
+    /// Every participant's latest share for `party`, page by page.
+    public func allShares(
+        study studyID: String, party: Int, token: String, pageSize: Int = 2000,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) async throws -> [PartyShareRecord] {
+        var records: [PartyShareRecord] = []
+        var cursor: ParticipantTag?
+        repeat {
+            let page = try await shares(study: studyID, party: party, token: token, after: cursor, limit: pageSize)
+            records += page.records
+            cursor = page.next
+            progress?(records.count)
+        } while cursor != nil
+        return records
+    }
+
+    // MARK: Transport
+
+    /// The largest answer accepted: a page of 5000 pay-equity shares is about 80 MB.
+    static let maximumAnswerBytes = 512 << 20
+
+    func send(
+        _ method: HTTPMethod, _ path: String, bearer: String? = nil, body: Data? = nil, accept: String? = nil,
+        headers extra: [(String, String)] = []
+    ) async throws -> [UInt8] {
+        try await exchange(method, path, bearer: bearer, body: body, accept: accept, headers: extra).body
+    }
+
+    func exchange(
+        _ method: HTTPMethod, _ path: String, bearer: String? = nil, body: Data? = nil, accept: String? = nil,
+        headers extra: [(String, String)] = []
+    ) async throws -> (body: [UInt8], headers: HTTPHeaders) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        request.headers.add(name: "Accept", value: accept ?? "application/json")
+        for (name, value) in extra { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: timeout)
+            bytes = try await response.body.collect(upTo: Self.maximumAnswerBytes)
+        } catch {
+            throw ServiceError(status: nil, message: "cannot reach the study service at \(baseURL) (\(error))")
+        }
+        let data = Array(bytes.readableBytesView)
+        guard (200..<300).contains(response.status.code) else {
+            let message = (try? JSONDecoder().decode(ErrorWire.self, from: Data(data)))?.error
+            let problems = (try? JSONDecoder().decode(ErrorWire.self, from: Data(data)))?.problems ?? []
+            throw ServiceError(
+                status: Int(response.status.code),
+                message: message ?? "the study service answered \(response.status.code) \(response.status.reasonPhrase)",
+                problems: problems)
+        }
+        return (data, response.headers)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = ServiceTime.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO 8601 time"))
+            }
+            return date
+        }
+        do { return try decoder.decode(type, from: Data(bytes)) } catch {
+            throw ServiceError(status: nil, message: "the study service's answer could not be read (\(error))")
+        }
+    }
+}
+
+/// What the service (or the way to it) refused.
+public struct ServiceError: Error, Sendable, CustomStringConvertible {
+    /// The HTTP status, or `nil` when no answer arrived.
+    public var status: Int?
+    /// The service's plain-language message.
+    public var message: String
+    /// A refused study definition's problems, one per line.
+    public var problems: [String] = []
+
+    public init(status: Int?, message: String, problems: [String] = []) {
+        self.status = status
+        self.message = message
+        self.problems = problems
+    }
+
+    public var description: String {
+        ([message] + problems.map { "  - \($0)" }).joined(separator: "\n")
+    }
+}
+
+// MARK: - Answers
+
+public struct PublishedStudy: Sendable {
+    public var definition: StudyDefinition
+    public var status: String
+    public var closedAt: Date?
+    public var isOpen: Bool { status == "open" }
+}
+
+public struct CreatedStudy: Codable, Sendable {
+    public var study: String
+    public var status: String
+    public var analystCredential: String
+}
+
+public struct CreatedLink: Codable, Sendable {
+    public var code: String
+    public var url: String
+    public var cohorts: [String: String]?
+}
+
+public struct Participation: Codable, Sendable {
+    public struct Bucket: Codable, Sendable {
+        public var start: Date
+        public var submissions: Int
+        public var participants: Int
+    }
+    public var status: String
+    public var linked: Int
+    public var submitted: Int
+    public var byCohort: [String: [String: Int]]
+    public var bucket: String
+    public var overTime: [Bucket]
+}
+
+public struct ClosedStudy: Codable, Sendable {
+    public var status: String
+    public var submitted: Int
+}
+
+public struct ContributionStatus: Codable, Sendable {
+    public var study: String
+    public var status: String
+    public var cohorts: [String: String]
+    public var latestSubmission: UInt32?
+    public var receivedAt: Date?
+
+    /// The number the next submission must carry.
+    public var nextSubmission: UInt32 { (latestSubmission ?? 0) + 1 }
+}
+
+public struct SubmissionAcknowledgement: Codable, Sendable {
+    public var submission: UInt32
+    public var receivedAt: Date
+    public var retry: Bool
+}
+
+struct LinksRequest: Codable {
+    var count: Int
+    var cohorts: [String: String]?
+}
+
+struct LinksAnswer: Codable {
+    var links: [CreatedLink]
+}
+
+struct SessionWire: Codable {
+    var party: Int
+    var enc: String
+    var ciphertext: String
+}
+
+struct ErrorWire: Codable {
+    var error: String
+    var problems: [String]?
+}
+
+struct PublishedStudyWire: Decodable {
+    var definition: RawJSON
+    var status: String
+    var closedAt: Date?
+}
+
+/// A JSON value kept as its bytes, so the definition is read by `StudyDefinition`'s own decoder
+/// with its own error messages.
+struct RawJSON: Decodable {
+    let data: Data
+
+    init(from decoder: any Decoder) throws {
+        let value = try decoder.singleValueContainer().decode(JSONValue.self)
+        data = try JSONEncoder().encode(value)
+    }
+}
+
+/// Any JSON value.
+indirect enum JSONValue: Codable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null } else if let value = try? container.decode(Bool.self) { self = .bool(value) } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) { self = .string(value) } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+/// Times as the API writes them: ISO 8601, UTC, milliseconds.
+enum ServiceTime {
+    static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)) { return date }
+        return try? Date(text, strategy: .iso8601)
+    }
+}
+
+/// base64url without padding (RFC 4648 §5), as the API writes tokens and codes.
+public enum Base64URL {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}
+
+/// A participation link as the analyst hands it out: `<service>/contribute/<study>#<code>`.
+public struct ParticipationLinkURL: Sendable, Equatable {
+    public var serviceURL: String
+    public var studyID: String
+    public var code: String
+
+    public init(serviceURL: String, studyID: String, code: String) {
+        self.serviceURL = serviceURL
+        self.studyID = studyID
+        self.code = code
+    }
+
+    /// Reads a link; throws a plain message if it is not one.
+    public init(_ text: String) throws {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let advice = "a participation link looks like https://service.example.org/contribute/<study>#<code>"
+        guard let hash = trimmed.firstIndex(of: "#") else {
+            throw ServiceError(status: nil, message: "the link has no participation code after \"#\"; \(advice)")
+        }
+        let code = String(trimmed[trimmed.index(after: hash)...])
+        let address = String(trimmed[..<hash])
+        guard let range = address.range(of: "/contribute/"), !code.isEmpty,
+            address.hasPrefix("http://") || address.hasPrefix("https://")
+        else {
+            throw ServiceError(status: nil, message: "\"\(address)\" is not a participation link; \(advice)")
+        }
+        let study = String(address[range.upperBound...]).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        guard !study.isEmpty, !study.contains("/") else {
+            throw ServiceError(status: nil, message: "the link names no study; \(advice)")
+        }
+        self.init(serviceURL: String(address[..<range.lowerBound]), studyID: study, code: code)
+    }
+
+    public var text: String { "\(serviceURL)/contribute/\(studyID)#\(code)" }
+}

@@ -15,13 +15,18 @@ struct BenchCommand: AsyncParsableCommand {
 struct StudyBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
-        abstract: "Measure the time from a closed study's shares to the analyst's results.",
+        abstract: "Measure submission ingest and the time from a closed study to the analyst's results.",
         discussion: """
-            Runs a study definition's statistics (counts, sums, squares per cell and cohort, \
-            small-cell suppression) on random valid contributions with three parties in this \
-            process, and prints one JSON object per line with --json. Submission ingest over HTTP \
-            and decryption join this benchmark with the study service.
+            For each number of contributors: starts the study service (SQLite) and measures how \
+            many encrypted submissions per second it ingests over HTTP (the envelopes are sealed \
+            beforehand); then closes the study and measures the time until the analyst's party \
+            has the results, with three `cairn compute` processes on loopback that fetch, decrypt \
+            and compute (start-up included). With --engine-only, measures only the computation \
+            on random shares, with --transport inprocess or tcp. One JSON object per line with --json.
             """)
+
+    @Flag(help: "Measure only the computation on random shares, without the service or encryption.")
+    var engineOnly = false
 
     @Option(help: "The study definition (JSON).")
     var definition: String = "examples/pay-equity.json"
@@ -46,6 +51,12 @@ struct StudyBenchCommand: AsyncParsableCommand {
     func run() async throws {
         let study = try StudyDefinition.load(from: definition)
         let counts = try Self.counts(contributors)
+        guard engineOnly else {
+            for count in counts {
+                for line in try await StudyBenchmark.throughService(study, contributors: count, json: json) { print(line) }
+            }
+            return
+        }
         switch transport {
         case .inprocess:
             for count in counts {

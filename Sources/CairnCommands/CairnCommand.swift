@@ -10,7 +10,10 @@ public struct CairnCommand: AsyncParsableCommand {
             compute the declared statistics together and reveal only the result.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, PartyCommand.self, KeysCommand.self, BenchCommand.self])
+        subcommands: [
+            DemoCommand.self, StudyCommand.self, LinksCommand.self, SubmitCommand.self, ComputeCommand.self,
+            PartyCommand.self, KeysCommand.self, BenchCommand.self,
+        ])
 
     public init() {}
 }

@@ -1,23 +1,69 @@
 import ArgumentParser
 import CairnMPC
+import CairnStudy
 import Foundation
 
-/// `cairn demo`: a small study of secret inputs, computed by three parties in this process.
+/// `cairn demo`: a whole study on this machine.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a small study: three compute parties compute on secret inputs.",
+        abstract: "Run a whole study on this machine: service, three compute parties, simulated contributors.",
         discussion: """
-            Eight employers each hold a secret number (their median salary). Each splits it into \
-            three random-looking shares, one per compute party. The parties compute the total, the \
-            mean, how many are at or above a threshold, and the sorted list, and reveal only those. \
-            All three parties run in this process; `cairn party` runs each on its own machine.
+            Starts the study service and, later, three compute parties as separate processes on \
+            this machine's loopback interface, with fresh keys. Simulated employers submit their \
+            tables through the service's HTTP API, each encrypted to the three parties (some \
+            submit twice; the latest counts). The analyst closes the study, the parties compute \
+            the statistics together, and only the analyst's party learns them: it writes \
+            results.json, results.csv and report.html. Everything goes into --folder, which is \
+            emptied first. --engine-only instead shows the MPC engine alone, in one process.
             """)
 
-    @Option(help: "Count the values at or above this threshold.")
+    @Option(help: "The study definition.")
+    var definition: String = "examples/pay-equity.json"
+
+    @Option(help: "How many simulated contributors submit.")
+    var contributors: Int = 300
+
+    @Option(help: "How many of them submit a second time.")
+    var resubmitting: Int = 40
+
+    @Option(help: "The folder for the service's data, the parties' keys and the results (emptied first).")
+    var folder: String = "cairn-demo"
+
+    @Flag(help: "Show only the MPC engine: eight secret values, three parties in this process.")
+    var engineOnly = false
+
+    @Option(help: "--engine-only: count the values at or above this threshold.")
     var threshold: Int64 = 60_000
 
+    func validate() throws {
+        guard (1...100_000).contains(contributors) else { throw ValidationError("--contributors must be from 1 to 100000") }
+        guard (0...contributors).contains(resubmitting) else {
+            throw ValidationError("--resubmitting must be from 0 to the number of contributors")
+        }
+    }
+
     func run() async throws {
+        if engineOnly { return try await runEngine() }
+        let template = try StudyDefinition.load(from: definition)
+        let folderURL = URL(fileURLWithPath: folder)
+        try? FileManager.default.removeItem(at: folderURL)
+        print("Cairn demo: \(template.title)\n")
+        let rehearsal = StudyRehearsal(
+            template: template, contributors: contributors, resubmitting: resubmitting, folder: folderURL,
+            say: { print("- " + $0) })
+        let outcome = try await rehearsal.run()
+        print("")
+        DemoSummary.print(outcome)
+        guard outcome.results == outcome.expected else {
+            print("MISMATCH: the revealed results differ from a cleartext computation over the latest submissions.")
+            throw ExitCode.failure
+        }
+        print("Checked against a cleartext computation over the latest submissions: all \(outcome.results.cells.count) results match.")
+        print("The analyst's report: \(outcome.resultsFolder.appendingPathComponent("report.html").path)")
+    }
+
+    func runEngine() async throws {
         var study = Demonstration.example
         study.threshold = threshold
         print("Cairn demonstration: three compute parties, \(study.contributions.count) contributors.\n")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CairnNetwork
+import CairnStudy
 import Foundation
 
 /// `cairn keys`: a compute party's long-term key pair and certificate.
@@ -7,7 +8,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Create and inspect compute parties' keys and certificates.",
-        subcommands: [Generate.self, Fingerprint.self, Local.self])
+        subcommands: [Generate.self, Fingerprint.self, Local.self, Study.self])
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -16,7 +17,8 @@ struct KeysCommand: AsyncParsableCommand {
                 Writes partyN.key.pem (readable by you only; keep it on the party's machine) and \
                 partyN.cert.pem (give it to the other two parties, who pin it in their \
                 configuration). Prints the certificate's fingerprint so that operators can compare \
-                it by phone.
+                it by phone. Also writes partyN.submission.pem, the key contributors encrypt this \
+                party's shares to (private too), and prints its public half for the study definition.
                 """)
 
         @Option(help: "The party's number: 1, 2 or 3.")
@@ -40,7 +42,8 @@ struct KeysCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let keyURL = folder.appendingPathComponent("party\(party).key.pem")
             let certificateURL = folder.appendingPathComponent("party\(party).cert.pem")
-            for url in [keyURL, certificateURL] where FileManager.default.fileExists(atPath: url.path) && !force {
+            let submissionURL = folder.appendingPathComponent("party\(party).submission.pem")
+            for url in [keyURL, certificateURL, submissionURL] where FileManager.default.fileExists(atPath: url.path) && !force {
                 throw ValidationError("\(url.path) already exists; pass --force to replace it")
             }
             let identity = try PartyIdentity.generate(name: name ?? "Cairn compute party \(party)")
@@ -49,6 +52,10 @@ struct KeysCommand: AsyncParsableCommand {
             print("Wrote \(keyURL.path) (private: keep it on this machine)")
             print("Wrote \(certificateURL.path) (give it to the other two parties)")
             print("Fingerprint: \(try PartyIdentity.fingerprint(ofCertificatePEM: identity.certificatePEM))")
+            let submissionKey = SubmissionPrivateKey.generate()
+            try PartyFiles.writePrivate(submissionKey.pem, to: submissionURL)
+            print("Wrote \(submissionURL.path) (private: the key contributors encrypt to; name it as \"submissionKey\" in the configuration)")
+            print("Submission key for the study definition: \(submissionKey.publicKey.base64)")
         }
     }
 
@@ -89,6 +96,46 @@ extension KeysCommand {
             for path in deployment.configurationPaths { print("Wrote \(path)") }
             print("Start the three parties, in any order:")
             for path in deployment.configurationPaths { print("  cairn party --config \(path)") }
+            print("Or, for a study: cairn keys study --definition <template.json> --parties \(folder.path) --output study.json")
+        }
+    }
+
+    struct Study: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Put the compute parties' addresses and keys into a study definition.",
+            discussion: """
+                Reads partyN.json from --parties (as `cairn keys local` or `cairn keys generate` \
+                and a configuration file make them) and writes the definition with each listed \
+                compute party's address, submission key and certificate fingerprint filled in, in \
+                party order.
+                """)
+
+        @Option(help: "The study definition to fill in.")
+        var definition: String
+
+        @Option(help: "The folder holding party1.json, party2.json and party3.json.")
+        var parties: String
+
+        @Option(help: "Where to write the filled-in definition.")
+        var output: String
+
+        func run() async throws {
+            var study = try StudyDefinition.load(from: definition)
+            let folder = URL(fileURLWithPath: parties)
+            for k in study.computeParties.indices {
+                let path = folder.appendingPathComponent("party\(k + 1).json")
+                let network = try PartyConfiguration.load(from: path.path)
+                let raw = try JSONDecoder().decode(PartyConfiguration.self, from: Data(contentsOf: path))
+                guard let keyPath = raw.submissionKey else {
+                    throw ValidationError("\(path.path) names no \"submissionKey\"")
+                }
+                let pem = try String(contentsOf: folder.appendingPathComponent(keyPath), encoding: .utf8)
+                study.computeParties[k].submissionKey = try SubmissionPrivateKey(pem: pem).publicKey.base64
+                study.computeParties[k].address = raw.listen
+                study.computeParties[k].certificateFingerprint = try PartyIdentity.fingerprint(ofCertificatePEM: network.certificatePEM)
+            }
+            try study.jsonData().write(to: URL(fileURLWithPath: output))
+            print("Wrote \(output) with the keys of \(study.computeParties.count) compute parties")
         }
     }
 }

@@ -2,6 +2,7 @@ import CairnAnalytics
 import CairnArithmetic
 import CairnMPC
 import CairnStudy
+import CairnClient
 import Foundation
 
 /// `cairn bench study`: the time from a closed study's shares to the analyst's results.
@@ -58,5 +59,103 @@ enum StudyBenchmark {
         json
             ? #"{"cells":\#(cells),"contributors":\#(contributors),"op":"compute","parties":3,"seconds":\#(seconds),"transport":"\#(transport)"}"#
             : "compute  \(contributors) contributors, \(cells) cells: \(String(format: "%.2f", seconds)) s (3 parties, \(transport))"
+    }
+}
+
+// MARK: - Through the service
+
+extension StudyBenchmark {
+    /// Ingest over HTTP, then close-to-results with three `cairn compute` processes; one line each.
+    static func throughService(_ template: StudyDefinition, contributors count: Int, json: Bool) async throws -> [String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let deployment = try LocalDeployment.create(in: folder.appendingPathComponent("parties"), receiveTimeoutSeconds: 300)
+        var renamed = deployment.studyDefinition(from: template)
+        renamed.id = "bench-\(count)"
+        let definition = renamed
+        let service = try ServiceProcess(data: folder.appendingPathComponent("service"))
+        defer { service.stop() }
+        let client = ServiceClient(baseURL: service.url)
+        let created = try await client.createStudy(definition: try definition.jsonData(), operatorToken: try service.operatorToken)
+        var links: [CreatedLink] = []
+        while links.count < count {
+            links += try await client.createLinks(
+                study: created.study, count: min(10_000, count - links.count), credential: created.analystCredential)
+        }
+
+        Log.info("sealing \(count) submissions (not timed)")
+        let vectors = try contributions(definition, count: count, seed: 11)
+        let length = definition.cellLayout.vectorLength
+        let parsed = try links.map { try ParticipationLinkURL($0.url) }
+        let keys = try definition.computeParties.map { try SubmissionPublicKey(base64: $0.submissionKey) }
+        let envelopes = try await parallelMap(Array(0..<count)) { k in
+            let tables = Array(vectors[k * length..<(k + 1) * length])
+            let reference = SubmissionReference(
+                studyID: definition.id, participant: ParticipantTag(studyID: definition.id, participationCode: parsed[k].code),
+                submission: 1)
+            return try SubmissionEnvelope.seal(tables, for: reference, to: keys).json()
+        }
+
+        Log.info("submitting \(count) envelopes of \(envelopes[0].count) bytes over HTTP")
+        let ingest = try await timed {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var next = 0
+                func add() {
+                    let k = next
+                    next += 1
+                    group.addTask {
+                        _ = try await client.submit(study: created.study, code: parsed[k].code, envelope: envelopes[k])
+                    }
+                }
+                while next < min(16, count) { add() }
+                while try await group.next() != nil { if next < count { add() } }
+            }
+        }
+        _ = try await client.close(study: created.study, credential: created.analystCredential)
+
+        Log.info("computing with three parties over TCP, decryption included")
+        let results = folder.appendingPathComponent("results")
+        let compute = try await timed {
+            _ = try PartyProcesses.run(
+                configurations: deployment.configurationPaths,
+                arguments: ["--service", service.url, "--study", created.study, "--output", results.path], command: "compute")
+        }
+        let cells = definition.cellCount
+        let perSecond = Double(count) / ingest
+        return json
+            ? [
+                #"{"cells":\#(cells),"contributors":\#(count),"op":"ingest","per_second":\#(Int(perSecond)),"seconds":\#(rounded(ingest)),"store":"sqlite"}"#,
+                #"{"cells":\#(cells),"contributors":\#(count),"decryption":true,"op":"compute","parties":3,"seconds":\#(rounded(compute)),"transport":"tcp"}"#,
+            ]
+            : [
+                "ingest   \(count) submissions, \(cells) cells: \(String(format: "%.2f", ingest)) s, \(Int(perSecond)) per second (HTTP, SQLite)",
+                "compute  \(count) contributors, \(cells) cells: \(String(format: "%.2f", compute)) s from close to results (3 parties, tcp, decryption included)",
+            ]
+    }
+
+    static func rounded(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
+
+    static func timed(_ body: () async throws -> Void) async throws -> Double {
+        let started = ContinuousClock.now
+        try await body()
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// `transform` over `items` on every core, keeping the order.
+    static func parallelMap<T: Sendable, U: Sendable>(
+        _ items: [T], _ transform: @escaping @Sendable (T) throws -> U
+    ) async throws -> [U] {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = max(1, (items.count + workers - 1) / workers)
+        return try await withThrowingTaskGroup(of: (Int, [U]).self) { group in
+            for start in stride(from: 0, to: items.count, by: chunk) {
+                let slice = Array(items[start..<min(start + chunk, items.count)])
+                group.addTask { (start, try slice.map(transform)) }
+            }
+            var parts: [(Int, [U])] = []
+            for try await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
     }
 }

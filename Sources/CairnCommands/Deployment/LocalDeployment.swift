@@ -1,4 +1,5 @@
 import CairnNetwork
+import CairnStudy
 import Foundation
 
 #if canImport(Glibc)
@@ -13,6 +14,10 @@ public struct LocalDeployment: Sendable {
     public let folder: URL
     /// The configuration file of each party, in party order.
     public let configurationPaths: [String]
+    /// Each party's submission public key (base64), in party order: what a study definition lists.
+    public let submissionKeys: [String]
+    /// Each party's `host:port`, in party order.
+    public let addresses: [String]
 
     /// Creates fresh identities and configuration files in `folder`, with free loopback ports.
     public static func create(
@@ -20,8 +25,11 @@ public struct LocalDeployment: Sendable {
     ) throws -> LocalDeployment {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let ports = try FreePorts.find(3)
-        var paths: [String] = []
+        var paths: [String] = [], submissionKeys: [String] = []
         for party in 1...3 {
+            let submissionKey = SubmissionPrivateKey.generate()
+            try PartyFiles.writePrivate(submissionKey.pem, to: folder.appendingPathComponent("party\(party).submission.pem"))
+            submissionKeys.append(submissionKey.publicKey.base64)
             let identity = try PartyIdentity.generate(name: "Cairn local party \(party)")
             try PartyFiles.writePrivate(identity.privateKeyPEM, to: folder.appendingPathComponent("party\(party).key.pem"))
             try identity.certificatePEM.write(
@@ -34,14 +42,28 @@ public struct LocalDeployment: Sendable {
                 peers: (1...3).filter { $0 != party }.map {
                     .init(party: $0, address: "127.0.0.1:\(ports[$0 - 1])", certificate: "party\($0).cert.pem")
                 },
-                connectTimeoutSeconds: connectTimeoutSeconds, receiveTimeoutSeconds: receiveTimeoutSeconds)
+                connectTimeoutSeconds: connectTimeoutSeconds, receiveTimeoutSeconds: receiveTimeoutSeconds,
+                submissionKey: "party\(party).submission.pem")
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let path = folder.appendingPathComponent("party\(party).json")
             try encoder.encode(configuration).write(to: path)
             paths.append(path.path)
         }
-        return LocalDeployment(folder: folder, configurationPaths: paths)
+        return LocalDeployment(
+            folder: folder, configurationPaths: paths, submissionKeys: submissionKeys,
+            addresses: ports.map { "127.0.0.1:\($0)" })
+    }
+
+    /// `template` with this deployment's parties: their loopback addresses and submission keys,
+    /// in the order the template lists its parties.
+    public func studyDefinition(from template: StudyDefinition) -> StudyDefinition {
+        var definition = template
+        for k in definition.computeParties.indices where k < 3 {
+            definition.computeParties[k].address = addresses[k]
+            definition.computeParties[k].submissionKey = submissionKeys[k]
+        }
+        return definition
     }
 }
 

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 
-/// Three `cairn party` processes started from this executable, one per configuration file.
+/// Three `cairn party` (or `cairn compute`) processes started from this executable, one per
+/// configuration file.
 enum PartyProcesses {
     /// This executable's path.
     static var executable: String {
@@ -15,12 +16,14 @@ enum PartyProcesses {
     /// Starts the three parties with `arguments` after `party --config FILE`, waits for all, and
     /// returns each one's standard output. Party 1's progress lines pass through to standard error.
     /// Throws if any party fails, with what it said.
-    static func run(configurations: [String], arguments: [String], executable: String = executable) throws -> [String] {
+    static func run(
+        configurations: [String], arguments: [String], command: String = "party", executable: String = executable
+    ) throws -> [String] {
         var processes: [(Process, Pipe, Pipe)] = []
         for (k, path) in configurations.enumerated() {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["party", "--config", path] + arguments
+            process.arguments = [command, "--config", path] + arguments
             let output = Pipe(), errors = Pipe()
             process.standardOutput = output
             process.standardError = k == 0 ? FileHandle.standardError : errors

@@ -15,12 +15,14 @@ import Foundation
 ///     { "party": 3, "address": "cairn.bu.edu:7103", "certificate": "party3.cert.pem" }
 ///   ],
 ///   "connectTimeoutSeconds": 60,
-///   "receiveTimeoutSeconds": 30
+///   "receiveTimeoutSeconds": 30,
+///   "submissionKey": "party1.submission.pem"
 /// }
 /// ```
 ///
 /// Parties are numbered 1, 2, 3, as people count them. Relative paths are read from the folder
-/// the configuration file is in. The timeouts are optional.
+/// the configuration file is in. The timeouts are optional. `submissionKey`, the private key
+/// contributors encrypt this party's shares to, is needed only to compute studies (`cairn compute`).
 public struct PartyConfiguration: Codable, Sendable, Equatable {
     public struct Peer: Codable, Sendable, Equatable {
         public var party: Int
@@ -41,10 +43,11 @@ public struct PartyConfiguration: Codable, Sendable, Equatable {
     public var peers: [Peer]
     public var connectTimeoutSeconds: Double?
     public var receiveTimeoutSeconds: Double?
+    public var submissionKey: String?
 
     public init(
         party: Int, listen: String, certificate: String, privateKey: String, peers: [Peer],
-        connectTimeoutSeconds: Double? = nil, receiveTimeoutSeconds: Double? = nil
+        connectTimeoutSeconds: Double? = nil, receiveTimeoutSeconds: Double? = nil, submissionKey: String? = nil
     ) {
         self.party = party
         self.listen = listen
@@ -53,6 +56,7 @@ public struct PartyConfiguration: Codable, Sendable, Equatable {
         self.peers = peers
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.receiveTimeoutSeconds = receiveTimeoutSeconds
+        self.submissionKey = submissionKey
     }
 
     /// Reads and checks a configuration file, and the key and certificates it names.

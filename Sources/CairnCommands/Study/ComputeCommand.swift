@@ -1,0 +1,100 @@
+import ArgumentParser
+import CairnAnalytics
+import CairnMPC
+import CairnNetwork
+import CairnStudy
+import Foundation
+
+/// `cairn compute`: one compute party's part in computing a closed study.
+struct ComputeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compute",
+        abstract: "Compute a closed study's results, as one of its compute parties.",
+        discussion: """
+            Each of the three compute parties runs this with its own configuration file. The \
+            party fetches its encrypted shares from the study service, decrypts them with its \
+            submission key, and computes with the other two parties over mutual TLS. Only the \
+            analyst's party learns the results; it writes results.json, results.csv and \
+            report.html into --output.
+            """)
+
+    @OptionGroup var service: ServiceOptions
+
+    @Option(help: "The party's configuration file (JSON), with its submissionKey.")
+    var config: String
+
+    @Option(help: "The study's ID.")
+    var study: String
+
+    @Option(help: "The party's submission private key (default: the configuration's submissionKey).")
+    var submissionKey: String?
+
+    @Option(help: "Where the analyst's party writes the results.")
+    var output: String = "results"
+
+    @Flag(help: "If the study is still open, wait until the analyst closes it.")
+    var wait = false
+
+    func run() async throws {
+        let network = try PartyConfiguration.load(from: config)
+        let key = try loadSubmissionKey()
+        let job = StudyComputeJob(
+            service: service.client, studyID: study, me: network.party, key: key, log: { Log.info($0) })
+        let prepared = try await job.prepare(waitUntilClosed: wait)
+
+        Log.info("\(network.party): connecting to the other parties")
+        let connected = try await PartyNetwork.connect(network)
+        let outcome: (results: StudyResults, contributors: Int)?
+        do {
+            let party = try await Party.connect(over: connected.transport(session: 1))
+            outcome = try await job.compute(prepared, on: party)
+        } catch {
+            await connected.abort(because: error)
+            try? await connected.close()
+            throw error
+        }
+        try await connected.close()
+        if let outcome {
+            let folder = URL(fileURLWithPath: output)
+            try StudyResultsFiles.write(
+                outcome.results, definition: prepared.definition, contributors: outcome.contributors, to: folder)
+            print("Results of study \"\(study)\" (\(outcome.contributors) contributors) are in \(folder.path): "
+                + "results.json, results.csv and report.html")
+        } else {
+            Log.info("\(network.party): done; the results went to the analyst's party only")
+        }
+    }
+
+    /// The key named by --submission-key, or by the configuration's `submissionKey`.
+    func loadSubmissionKey() throws -> SubmissionPrivateKey {
+        let configURL = URL(fileURLWithPath: config)
+        let named: String
+        if let submissionKey {
+            named = submissionKey
+        } else {
+            let raw = try JSONDecoder().decode(PartyConfiguration.self, from: Data(contentsOf: configURL))
+            guard let path = raw.submissionKey else {
+                throw JobError("\(config) names no \"submissionKey\"; add it, or pass --submission-key")
+            }
+            named = path.hasPrefix("/") ? path : configURL.deletingLastPathComponent().appendingPathComponent(path).path
+        }
+        guard let pem = try? String(contentsOfFile: named, encoding: .utf8) else {
+            throw JobError("cannot read the submission key \(named)")
+        }
+        return try SubmissionPrivateKey(pem: pem)
+    }
+}
+
+/// The analyst's results files.
+enum StudyResultsFiles {
+    static func write(_ results: StudyResults, definition: StudyDefinition, contributors: Int, to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(results).write(to: folder.appendingPathComponent("results.json"))
+    }
+
+    static func read(from folder: URL) throws -> StudyResults {
+        try JSONDecoder().decode(StudyResults.self, from: Data(contentsOf: folder.appendingPathComponent("results.json")))
+    }
+}

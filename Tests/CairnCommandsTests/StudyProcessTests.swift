@@ -1,0 +1,204 @@
+import CairnAnalytics
+import CairnArithmetic
+import CairnClient
+import CairnStudy
+import Foundation
+import Testing
+@testable import CairnCommands
+
+/// The study service and the compute parties as real `cairn` processes on loopback.
+@Suite("Studies with the service and parties as processes", .serialized)
+struct StudyProcessTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The quick-start study with a second cohort, assigned by participation link.
+    static var twoCohortStudy: StudyDefinition {
+        get throws {
+            var definition = try StudyDefinition.load(from: packageRoot.appendingPathComponent("examples/quickstart.json").path)
+            definition.cohorts?.append(
+                .init(id: "region", question: "Where is the organization?", options: ["North", "South"], assignedBy: .link))
+            return definition
+        }
+    }
+
+    static func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cairn-study-test-\(UUID().uuidString)")
+    }
+
+    @Test("50 contributors (10 resubmit, 2 cohorts): the analyst's results equal the cleartext over the latest submissions")
+    func fiftyContributors() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rehearsal = StudyRehearsal(
+            template: try Self.twoCohortStudy, contributors: 50, resubmitting: 10, folder: folder,
+            executable: PartyProcessTests.cairn, seed: 50)
+        let outcome = try await rehearsal.run()
+        #expect(outcome.submissions == 60)
+        #expect(outcome.participation.linked == 50)
+        #expect(outcome.participation.submitted == 50)
+        #expect(outcome.participation.byCohort["region"] == ["North": 25, "South": 25])
+        // 8 cells × (3 sectors + 2 regions + all).
+        #expect(outcome.results.cells.count == 8 * 6)
+        #expect(outcome.results == outcome.expected)
+        // Small groups exist and are suppressed: no value of theirs was revealed.
+        let suppressed = outcome.results.cells.filter(\.suppressed)
+        #expect(!suppressed.isEmpty)
+        #expect(suppressed.allSatisfy { $0.sum == nil && $0.contributors == nil && $0.mean == nil })
+        #expect(outcome.results.cells.contains { !$0.suppressed && $0.sum != nil })
+        for file in ["results.json", "results.csv", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: outcome.resultsFolder.appendingPathComponent(file).path), "\(file)")
+        }
+    }
+
+    @Test("the service killed with SIGKILL mid-stream keeps every acknowledged submission intact")
+    func crashSafety() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let deployment = try LocalDeployment.create(in: folder.appendingPathComponent("parties"))
+        let definition = deployment.studyDefinition(from: try Self.twoCohortStudy)
+        let data = folder.appendingPathComponent("service")
+        var service = try ServiceProcess(data: data, executable: PartyProcessTests.cairn)
+        var client = ServiceClient(baseURL: service.url)
+        let created = try await client.createStudy(definition: try definition.jsonData(), operatorToken: try service.operatorToken)
+        var links: [CreatedLink] = []
+        for region in ["North", "South"] {
+            links += try await client.createLinks(
+                study: created.study, count: 100, cohorts: ["region": region], credential: created.analystCredential)
+        }
+
+        // A stream of submissions, four at a time, until the service is killed under it.
+        let simulated = SimulatedTables(definition: definition)
+        var generator = SplitMix64(seed: 9)
+        let work = links.map { link in
+            let parsed = try! ParticipationLinkURL(link.url)
+            let tables = simulated.make(using: &generator, linkCohorts: link.cohorts ?? [:])
+            return (parsed, try! definition.cellVector(for: tables), try! Contributor.seal(tables, definition: definition, code: parsed.code, submission: 1))
+        }
+        let acknowledged = Acknowledged()
+        let streamClient = client
+        let streaming = Task {
+            try? await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in 0..<4 {
+                    group.addTask {
+                        for k in stride(from: lane, to: work.count, by: 4) {
+                            let (link, _, envelope) = work[k]
+                            if (try? await streamClient.submit(study: link.studyID, code: link.code, envelope: envelope, attempts: 1)) != nil {
+                                await acknowledged.add(k)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        while await acknowledged.count < 40 { try await Task.sleep(for: .milliseconds(5)) }
+        service.kill()
+        await streaming.value
+        let survivors = await acknowledged.indices
+        #expect(survivors.count >= 40)
+        #expect(survivors.count < work.count, "the service was killed before the stream ended")
+
+        // Restarted on the same data, the service has every acknowledged submission, intact.
+        service = try ServiceProcess(data: data, executable: PartyProcessTests.cairn)
+        defer { service.stop() }
+        client = ServiceClient(baseURL: service.url)
+        _ = try await client.close(study: created.study, credential: created.analystCredential)
+        var sums: [ParticipantTag: [UInt64]] = [:]
+        for party in 0..<3 {
+            let key = try SubmissionPrivateKey(
+                pem: String(contentsOf: deployment.folder.appendingPathComponent("party\(party + 1).submission.pem"), encoding: .utf8))
+            let token = try await client.openPartySession(study: created.study, party: party, partyCount: 3, key: key)
+            for record in try await client.allShares(study: created.study, party: party, token: token, pageSize: 37) {
+                let share = try record.share.open(partyCount: 3, for: record.reference(studyID: created.study), using: key).expand()
+                sums[record.participant] = zip(sums[record.participant] ?? share.map { _ in 0 }, share).map { $0 &+ $1 }
+            }
+        }
+        for k in survivors {
+            let tag = ParticipantTag(studyID: created.study, participationCode: work[k].0.code)
+            #expect(sums[tag] == work[k].1, "acknowledged submission \(k) is missing or altered")
+        }
+        // Whatever else is stored was sent whole: every stored submission decrypts to what was sent.
+        let sent = Dictionary(uniqueKeysWithValues: work.map { (ParticipantTag(studyID: created.study, participationCode: $0.0.code), $0.1) })
+        for (tag, values) in sums { #expect(sent[tag] == values) }
+    }
+
+    @Test("a newcomer's walk-through: serve, create, links, submit, close, compute, results")
+    func commandLineWalkthrough() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let deployment = try LocalDeployment.create(in: folder.appendingPathComponent("parties"))
+        var definition = deployment.studyDefinition(from: try StudyDefinition.load(
+            from: Self.packageRoot.appendingPathComponent("examples/quickstart.json").path))
+        definition.statistics.minimumCellSize = 1
+        let definitionPath = folder.appendingPathComponent("study.json")
+        try definition.jsonData().write(to: definitionPath)
+        let service = try ServiceProcess(data: folder.appendingPathComponent("service"), executable: PartyProcessTests.cairn)
+        defer { service.stop() }
+        let common = ["--service", service.url]
+
+        try run(["study", "create", "--definition", definitionPath.path, "--operator-token-file",
+                 service.data.appendingPathComponent("operator-token").path,
+                 "--credential-file", folder.appendingPathComponent("analyst").path] + common)
+        let analyst = ["--study", "quickstart", "--credential-file", folder.appendingPathComponent("analyst").path]
+        let csv = try run(["links", "--count", "2"] + analyst + common)
+        let urls = csv.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[0]) }
+        #expect(urls.count == 2)
+
+        let template = try run(["submit", "--link", urls[0], "--template"])
+        #expect(template.contains("employees,Female,Male"))
+        let tables = [
+            "cohort,sector,Company\nemployees,Female,Male\nEngineering,3,4\nSales,2,0\nsalaries,Female,Male\nEngineering,300000,400000\nSales,150000,0\n",
+            "cohort,sector,Non-profit\nemployees,Female,Male\nEngineering,1,1\nSales,5,6\nsalaries,Female,Male\nEngineering,90000,95000\nSales,260000,330000\n",
+        ]
+        for (url, table) in zip(urls, tables) {
+            let file = folder.appendingPathComponent("tables.csv")
+            try table.write(to: file, atomically: true, encoding: .utf8)
+            let said = try run(["submit", "--link", url, "--file", file.path])
+            #expect(said.contains("submission 1"))
+        }
+        // A second submission replaces the first.
+        let file = folder.appendingPathComponent("tables.csv")
+        try tables[0].replacingOccurrences(of: "Engineering,3,4", with: "Engineering,4,4")
+            .replacingOccurrences(of: "Engineering,300000,400000", with: "Engineering,360000,400000")
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try run(["submit", "--link", urls[0], "--file", file.path]).contains("submission 2"))
+
+        #expect(try run(["study", "status"] + analyst + common).contains("2 of 2"))
+        #expect(try run(["study", "close"] + analyst + common).contains("closed with 2 submissions"))
+        let results = folder.appendingPathComponent("results")
+        _ = try PartyProcesses.run(
+            configurations: deployment.configurationPaths,
+            arguments: common + ["--study", "quickstart", "--output", results.path], command: "compute",
+            executable: PartyProcessTests.cairn)
+        let revealed = try StudyResultsFiles.read(from: results)
+        let engineeringFemale = revealed.cells.first { $0.table == "salaries" && $0.row == 0 && $0.column == 0 && $0.cohort == nil }
+        #expect(engineeringFemale?.sum == 450_000)
+        #expect(engineeringFemale?.meanPerEmployee == 90_000)
+    }
+
+    /// Runs `cairn` with `arguments`; returns its standard output, or throws with its errors.
+    @discardableResult
+    func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PartyProcessTests.cairn)
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw JobError("cairn \(arguments.prefix(2).joined(separator: " ")) failed: \(problems)")
+        }
+        return text
+    }
+}
+
+actor Acknowledged {
+    private(set) var indices: [Int] = []
+    var count: Int { indices.count }
+    func add(_ k: Int) { indices.append(k) }
+}
