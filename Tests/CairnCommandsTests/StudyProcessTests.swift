@@ -51,6 +51,23 @@ struct StudyProcessTests {
         }
     }
 
+    @Test("a two-party study (service provider and analyst): sums per link cohort equal the cleartext")
+    func twoParties() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var template = try StudyDefinition.load(from: Self.packageRoot.appendingPathComponent("examples/quickstart.json").path)
+        template.computeParties.removeLast()
+        template.statistics = .init(compute: [.count, .sum, .mean, .meanPerEmployee])
+        template.cohorts![0].assignedBy = .link
+        let rehearsal = StudyRehearsal(
+            template: template, contributors: 12, resubmitting: 3, folder: folder, executable: PartyProcessTests.cairn, seed: 12)
+        let outcome = try await rehearsal.run()
+        #expect(outcome.results == outcome.expected)
+        #expect(outcome.results.cells.count == 8 * 4)
+        #expect(outcome.results.cells.allSatisfy { !$0.suppressed })
+        #expect(outcome.participation.byCohort["sector"]?.values.reduce(0, +) == 12)
+    }
+
     @Test("the service killed with SIGKILL mid-stream keeps every acknowledged submission intact")
     func crashSafety() async throws {
         let folder = Self.folder()

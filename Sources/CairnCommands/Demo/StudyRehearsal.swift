@@ -34,7 +34,8 @@ struct StudyRehearsal {
     }
 
     func run() async throws -> Outcome {
-        let deployment = try LocalDeployment.create(in: folder.appendingPathComponent("parties"))
+        let deployment = try LocalDeployment.create(
+            in: folder.appendingPathComponent("parties"), parties: template.computeParties.count)
         let definition = deployment.studyDefinition(from: template)
         let service = try ServiceProcess(data: folder.appendingPathComponent("service"), executable: executable)
         defer { service.stop() }
@@ -70,7 +71,7 @@ struct StudyRehearsal {
 
         // The three parties compute; the analyst's party writes the results.
         let results = folder.appendingPathComponent("results")
-        say("The three compute parties fetch and decrypt their shares and compute together over mutual TLS…")
+        say("The \(definition.computeParties.count == 2 ? "two" : "three") compute parties fetch and decrypt their shares and compute together over mutual TLS…")
         let started = ContinuousClock.now
         _ = try PartyProcesses.run(
             configurations: deployment.configurationPaths,

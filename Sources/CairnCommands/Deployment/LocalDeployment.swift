@@ -19,14 +19,16 @@ public struct LocalDeployment: Sendable {
     /// Each party's `host:port`, in party order.
     public let addresses: [String]
 
-    /// Creates fresh identities and configuration files in `folder`, with free loopback ports.
+    /// Creates fresh identities and configuration files in `folder`, with free loopback ports,
+    /// for three parties, or for the two of a two-party study.
     public static func create(
-        in folder: URL, receiveTimeoutSeconds: Double = 30, connectTimeoutSeconds: Double = 30
+        in folder: URL, parties count: Int = 3, receiveTimeoutSeconds: Double = 30, connectTimeoutSeconds: Double = 30
     ) throws -> LocalDeployment {
+        precondition(count == 2 || count == 3)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let ports = try FreePorts.find(3)
+        let ports = try FreePorts.find(count)
         var paths: [String] = [], submissionKeys: [String] = []
-        for party in 1...3 {
+        for party in 1...count {
             let submissionKey = SubmissionPrivateKey.generate()
             try PartyFiles.writePrivate(submissionKey.pem, to: folder.appendingPathComponent("party\(party).submission.pem"))
             submissionKeys.append(submissionKey.publicKey.base64)
@@ -35,11 +37,11 @@ public struct LocalDeployment: Sendable {
             try identity.certificatePEM.write(
                 to: folder.appendingPathComponent("party\(party).cert.pem"), atomically: true, encoding: .utf8)
         }
-        for party in 1...3 {
+        for party in 1...count {
             let configuration = PartyConfiguration(
                 party: party, listen: "127.0.0.1:\(ports[party - 1])",
                 certificate: "party\(party).cert.pem", privateKey: "party\(party).key.pem",
-                peers: (1...3).filter { $0 != party }.map {
+                peers: (1...count).filter { $0 != party }.map {
                     .init(party: $0, address: "127.0.0.1:\(ports[$0 - 1])", certificate: "party\($0).cert.pem")
                 },
                 connectTimeoutSeconds: connectTimeoutSeconds, receiveTimeoutSeconds: receiveTimeoutSeconds,
@@ -59,7 +61,7 @@ public struct LocalDeployment: Sendable {
     /// in the order the template lists its parties.
     public func studyDefinition(from template: StudyDefinition) -> StudyDefinition {
         var definition = template
-        for k in definition.computeParties.indices where k < 3 {
+        for k in definition.computeParties.indices where k < addresses.count {
             definition.computeParties[k].address = addresses[k]
             definition.computeParties[k].submissionKey = submissionKeys[k]
         }

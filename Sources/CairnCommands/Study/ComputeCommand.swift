@@ -46,8 +46,7 @@ struct ComputeCommand: AsyncParsableCommand {
         let connected = try await PartyNetwork.connect(network)
         let outcome: (results: StudyResults, contributors: Int)?
         do {
-            let party = try await Party.connect(over: connected.transport(session: 1))
-            outcome = try await job.compute(prepared, on: party)
+            outcome = try await job.compute(prepared, network: connected)
         } catch {
             await connected.abort(because: error)
             try? await connected.close()

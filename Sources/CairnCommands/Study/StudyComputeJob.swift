@@ -1,6 +1,7 @@
 import CairnAnalytics
 import CairnClient
 import CairnMPC
+import CairnNetwork
 import CairnStudy
 import Crypto
 import Foundation
@@ -21,6 +22,8 @@ struct StudyComputeJob: Sendable {
         var definition: StudyDefinition
         /// Every delivered submission, in the service's order (by participant tag).
         var records: [(participant: ParticipantTag, submission: UInt32)]
+        /// Each submission's cohort options assigned by its link (positions among all options).
+        var linkGroups: [[Int]]
         /// This party's additive share of each submission's vector; `nil` where it did not decrypt.
         var shares: [[UInt64]?]
     }
@@ -31,8 +34,8 @@ struct StudyComputeJob: Sendable {
         var published = try await service.study(studyID)
         let definition = published.definition
         let parties = definition.computeParties
-        guard parties.count == 3 else {
-            throw JobError("study \"\(studyID)\" has \(parties.count) compute parties; `cairn compute` runs three-party studies")
+        guard me.rawValue < parties.count else {
+            throw JobError("study \"\(studyID)\" has \(parties.count) compute parties; this configuration is for \(me)")
         }
         let mine = parties[me.rawValue]
         guard (try? SubmissionPublicKey(base64: mine.submissionKey)) == key.publicKey else {
@@ -58,11 +61,53 @@ struct StudyComputeJob: Sendable {
 
         let decrypting = ContinuousClock.now
         let count = definition.cellLayout.vectorLength
-        let shares = await Self.open(records, studyID: studyID, partyCount: parties.count, count: count, key: key, log: log)
+        var shares = await Self.open(records, studyID: studyID, partyCount: parties.count, count: count, key: key, log: log)
         let failed = shares.filter { $0 == nil }.count
         log("\(me): decrypted \(records.count - failed) shares in \(Self.seconds(since: decrypting))"
             + (failed > 0 ? "; \(failed) did not decrypt" : ""))
-        return Prepared(definition: definition, records: records.map { ($0.participant, $0.submission) }, shares: shares)
+        var linkGroups: [[Int]] = []
+        for (k, record) in records.enumerated() {
+            guard let groups = Self.linkGroups(record, definition: definition) else {
+                log("left out: \(record.reference(studyID: studyID)): its participation link does not assign the study's cohorts")
+                shares[k] = nil
+                linkGroups.append([])
+                continue
+            }
+            linkGroups.append(groups)
+            if shares[k] != nil { Self.fixLinkCohorts(&shares[k]!, groups: groups, definition: definition, me: me) }
+        }
+        return Prepared(
+            definition: definition, records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups,
+            shares: shares)
+    }
+
+    /// The positions (among all cohort options) of the options `record`'s link assigned, or
+    /// `nil` if it does not assign every cohort the study assigns by link.
+    static func linkGroups(_ record: PartyShareRecord, definition: StudyDefinition) -> [Int]? {
+        var groups: [Int] = [], position = 0
+        for cohort in definition.allCohorts {
+            defer { position += cohort.options.count }
+            guard cohort.source == .link else { continue }
+            guard let option = record.linkCohorts[cohort.id].flatMap(cohort.options.firstIndex(of:)) else { return nil }
+            groups.append(position + option)
+        }
+        return groups
+    }
+
+    /// Replaces the contributor's own indicators of link-assigned cohorts by the link's: party 1's
+    /// additive share becomes the public indicator and the others' zero, so that a contributor
+    /// cannot count itself in another cohort than its link's.
+    static func fixLinkCohorts(_ share: inout [UInt64], groups: [Int], definition: StudyDefinition, me: PartyIndex) {
+        let layout = definition.cellLayout
+        var position = 0
+        for (cohort, block) in zip(definition.allCohorts, layout.cohorts) {
+            defer { position += cohort.options.count }
+            guard cohort.source == .link else { continue }
+            for option in 0..<block.options {
+                let assigned = groups.contains(position + option)
+                share[block.firstPosition + option] = me == .zero && assigned ? 1 : 0
+            }
+        }
     }
 
     /// Decrypts and expands the shares on every core, keeping their order; `nil` for a share
@@ -83,40 +128,54 @@ struct StudyComputeJob: Sendable {
         }) ?? []
     }
 
-    /// Runs on every party at once. Returns the results at the recipient, `nil` elsewhere.
-    func compute(_ prepared: Prepared, on party: Party) async throws -> (results: StudyResults, contributors: Int)? {
+    /// Runs on every party at once, over `network`'s sessions 1 (agreement) and 2 (computation).
+    /// Returns the results at the recipient, `nil` elsewhere.
+    func compute(
+        _ prepared: Prepared, network: some SessionTransports
+    ) async throws -> (results: StudyResults, contributors: Int)? {
         let definition = prepared.definition
-        // 1. All parties must have been handed the same submissions.
-        let listed = Self.digest(prepared.records)
-        for owner in PartyIndex.all {
-            let shared: ArithmeticShared = try await party.share(owner == me ? listed : nil, from: owner, count: listed.count)
-            guard try await party.reveal(shared) == listed else {
+        let partyCount = definition.computeParties.count
+        let peers = PartyIndex.all.prefix(partyCount).filter { $0 != me }
+
+        // 1. All parties must have been handed the same submissions, and a submission counts only
+        //    if every party could decrypt its share. Both facts are public: they say nothing about
+        //    the values. Each party sends the others its digest of the list and its failures.
+        let agreement = network.transport(session: 1)
+        let failed = prepared.shares.map { $0 == nil ? UInt64(1) : 0 }
+        let mine = Self.digest(prepared.records) + failed
+        for peer in peers { try await agreement.send(mine, to: peer) }
+        var leftOut = failed.map { $0 != 0 }
+        for peer in peers {
+            let theirs = try await agreement.receive(from: peer)
+            guard theirs.count == mine.count, theirs.prefix(4) == mine.prefix(4) else {
                 throw JobError(
-                    "the study service delivered different submissions to \(me) and \(owner); nothing was computed. "
+                    "the study service delivered different submissions to \(me) and \(peer); nothing was computed. "
                         + "Ask the service provider to check the service, then run the computation again")
             }
-        }
-        // 2. A submission counts only if every party could decrypt its share (which submissions
-        //    failed is public: it says nothing about the values).
-        let failed = prepared.shares.map { $0 == nil ? UInt64(1) : 0 }
-        var leftOut = [Bool](repeating: false, count: failed.count)
-        for owner in PartyIndex.all {
-            let shared: ArithmeticShared = try await party.share(owner == me ? failed : nil, from: owner, count: failed.count)
-            for (k, flag) in try await party.reveal(shared).enumerated() where flag != 0 { leftOut[k] = true }
+            for (k, flag) in theirs.dropFirst(4).enumerated() where flag != 0 { leftOut[k] = true }
         }
         let included = prepared.shares.indices.filter { !leftOut[$0] }
         if included.count < prepared.shares.count {
             log("\(me): \(prepared.shares.count - included.count) submissions are left out because a party could not decrypt its share")
         }
-        var mine: [UInt64] = []
-        mine.reserveCapacity(included.count * definition.cellLayout.vectorLength)
-        for k in included { mine += prepared.shares[k]! }
+        var shares: [UInt64] = []
+        shares.reserveCapacity(included.count * definition.cellLayout.vectorLength)
+        for k in included { shares += prepared.shares[k]! }
 
-        // 3. The statistics, revealed to the recipient only.
+        // 2. The statistics, revealed to the recipient only.
         let started = ContinuousClock.now
         let recipient = try Self.recipient(of: definition)
-        let contributions = try await party.fromAdditiveShares(mine)
-        let results = try await StudyComputation(definition: definition).run(on: party, contributions: contributions, recipient: recipient)
+        let results: StudyResults?
+        if partyCount == 2 {
+            results = try await TwoPartyStudyComputation(definition: definition).run(
+                over: network.transport(session: 2), shares: shares, groups: included.map { prepared.linkGroups[$0] },
+                recipient: recipient)
+        } else {
+            let party = try await Party.connect(over: network.transport(session: 2))
+            let contributions = try await party.fromAdditiveShares(shares)
+            results = try await StudyComputation(definition: definition).run(
+                on: party, contributions: contributions, recipient: recipient)
+        }
         log("\(me): computed the statistics of \(included.count) contributors in \(Self.seconds(since: started))")
         return results.map { ($0, included.count) }
     }
@@ -146,6 +205,14 @@ struct StudyComputeJob: Sendable {
         return String(format: "%.2f s", seconds)
     }
 }
+
+/// Where a party gets one transport per protocol session: `PartyNetwork`, or an in-process
+/// network in tests.
+protocol SessionTransports: Sendable {
+    func transport(session: UInt64) -> any Transport
+}
+
+extension PartyNetwork: SessionTransports {}
 
 /// A plain-language failure of a command's job.
 struct JobError: Error, CustomStringConvertible {

@@ -60,3 +60,13 @@ extension NetworkConfiguration: CustomStringConvertible {
             + peers.map { "\($0.party) at \($0.host):\($0.port)" }.joined(separator: ", ") + ")"
     }
 }
+
+extension NetworkConfiguration {
+    /// Whether `peers` are the peers `party` needs: the two others, once each; or, for a
+    /// two-party study (parties 1 and 2 only), the other one.
+    public static func isValidPeerSet(party: PartyIndex, peers: [PartyIndex]) -> Bool {
+        let others = Set(PartyIndex.all.filter { $0 != party })
+        if peers.count == 2 { return Set(peers) == others }
+        return peers.count == 1 && Set([party, peers[0]]) == [.zero, .one]
+    }
+}

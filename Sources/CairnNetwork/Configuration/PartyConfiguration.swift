@@ -80,8 +80,11 @@ public struct PartyConfiguration: Codable, Sendable, Equatable {
             throw fail("says \"party\": \(party), but parties are numbered 1, 2 and 3")
         }
         let expected = Set(PartyIndex.all.filter { $0 != me }.map { $0.rawValue + 1 })
-        guard peers.count == 2, Set(peers.map(\.party)) == expected else {
-            throw fail("must list exactly the two other parties (\(expected.sorted().map(String.init).joined(separator: " and "))) under \"peers\"")
+        let listed = peers.compactMap { PartyIndex(rawValue: $0.party - 1) }
+        guard listed.count == peers.count, NetworkConfiguration.isValidPeerSet(party: me, peers: listed) else {
+            throw fail(
+                "must list exactly the two other parties (\(expected.sorted().map(String.init).joined(separator: " and "))) "
+                    + "under \"peers\" (in a two-party study, parties 1 and 2 each list only the other)")
         }
         func read(_ name: String, what: String) throws -> String {
             let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : folder.appendingPathComponent(name)

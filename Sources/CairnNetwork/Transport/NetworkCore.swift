@@ -28,9 +28,10 @@ final class NetworkCore: Sendable {
         clientContext = try NIOSSLContext(configuration: pins.tlsConfiguration(server: false))
     }
 
-    /// The peers that dial this party (higher indices) and those it dials (lower indices).
-    var listenedPeers: [PartyIndex] { PartyIndex.all.filter { $0 > party } }
-    var dialedPeers: [PartyIndex] { PartyIndex.all.filter { $0 < party } }
+    /// The peers that dial this party (higher indices) and those it dials (lower indices): two
+    /// peers in a three-party computation, one in a two-party study.
+    var listenedPeers: [PartyIndex] { PartyIndex.all.filter { $0 > party && links[$0] != nil } }
+    var dialedPeers: [PartyIndex] { PartyIndex.all.filter { $0 < party && links[$0] != nil } }
 
     /// The words of the hello that `party` sends when a connection opens: a magic number, the
     /// frame format's version and the sender's index.

@@ -93,9 +93,11 @@ public final class PartyNetwork: Sendable {
         _ configuration: NetworkConfiguration, eventLoopGroup: MultiThreadedEventLoopGroup? = nil
     ) async throws -> PartyNetwork {
         let party = configuration.party
-        let others = PartyIndex.all.filter { $0 != party }
-        guard configuration.peers.count == 2, Set(configuration.peers.map(\.party)) == Set(others) else {
-            throw MPCError.invalidArgument("the configuration of \(party) must name the two other parties as its peers, once each")
+        let others = configuration.peers.map(\.party)
+        guard NetworkConfiguration.isValidPeerSet(party: party, peers: others) else {
+            throw MPCError.invalidArgument(
+                "the configuration of \(party) must name the two other parties as its peers, once each "
+                    + "(or, in a two-party study, parties 1 and 2 each name the other)")
         }
         let group: any EventLoopGroup = eventLoopGroup ?? MultiThreadedEventLoopGroup.singleton
         let pins = try CertificatePins(configuration)

@@ -94,23 +94,32 @@ extension SubmissionEnvelope {
 
 // MARK: - Shares delivered to a party
 
-/// One participant's latest share for one party, as the service delivers it.
+/// One participant's latest share for one party, as the service delivers it, with the cohorts
+/// the participant's link assigned (public to the parties: the service made the link).
 ///
 /// Wire form, concatenated for every record of a page (`application/vnd.cairn.shares`):
 ///
 /// ```
-/// participant tag (32 bytes) ‖ u32 submission ‖ enc (65 bytes) ‖ lp(ciphertext)
+/// participant tag (32 bytes) ‖ u32 submission ‖ enc (65 bytes) ‖ lp(ciphertext) ‖ lp(link cohorts)
 /// ```
+///
+/// where the link cohorts are a JSON object of strings, keys sorted (`{}` when there are none).
 public struct PartyShareRecord: Sendable, Hashable {
     public var participant: ParticipantTag
     public var submission: UInt32
     /// The share, labelled with the party it is for.
     public var share: SubmissionEnvelope.EncryptedShare
+    /// Cohort → option, for the cohorts the study assigns by participation link.
+    public var linkCohorts: [String: String]
 
-    public init(participant: ParticipantTag, submission: UInt32, share: SubmissionEnvelope.EncryptedShare) {
+    public init(
+        participant: ParticipantTag, submission: UInt32, share: SubmissionEnvelope.EncryptedShare,
+        linkCohorts: [String: String] = [:]
+    ) {
         self.participant = participant
         self.submission = submission
         self.share = share
+        self.linkCohorts = linkCohorts
     }
 
     public static let mediaType = "application/vnd.cairn.shares"
@@ -126,6 +135,9 @@ public struct PartyShareRecord: Sendable, Hashable {
         bytes += SubmissionWire.bigEndian(submission)
         bytes += share.enc
         bytes += SubmissionWire.lengthPrefixed(share.ciphertext)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        bytes += SubmissionWire.lengthPrefixed(Array((try? encoder.encode(linkCohorts)) ?? Data("{}".utf8)))
     }
 
     /// Reads a page of records, all for party `party` (0-based).
@@ -134,14 +146,18 @@ public struct PartyShareRecord: Sendable, Hashable {
         var records: [PartyShareRecord] = []
         while !reader.isAtEnd {
             guard let tag = reader.take(32), let submission = reader.u32(), let enc = reader.take(65),
-                let ciphertext = reader.lengthPrefixed(), let participant = ParticipantTag(bytes: tag)
+                let ciphertext = reader.lengthPrefixed(), let cohorts = reader.lengthPrefixed(),
+                let participant = ParticipantTag(bytes: tag)
             else {
                 throw .malformedEnvelope("the service's page of shares is truncated after \(records.count) records")
+            }
+            guard let linkCohorts = try? JSONDecoder().decode([String: String].self, from: Data(cohorts)) else {
+                throw .malformedEnvelope("the service's record \(records.count + 1) has link cohorts that are not a JSON object of strings")
             }
             records.append(
                 PartyShareRecord(
                     participant: participant, submission: submission,
-                    share: .init(party: party, enc: enc, ciphertext: ciphertext)))
+                    share: .init(party: party, enc: enc, ciphertext: ciphertext), linkCohorts: linkCohorts))
         }
         return records
     }
