@@ -426,18 +426,20 @@ public final class PostgresStudyStore: StudyStore {
                 throw StoreError.unknownStudy(studyID)
             }
             var rows: [StoredSubmission] = []
-            for try await (participant, number, envelope, receivedAt) in try await connection.query(
+            for try await (participant, number, envelope, receivedAt, cohortTags) in try await connection.query(
                 """
-                SELECT participant, submission_number, envelope, received_at FROM submissions
-                WHERE study_id = \(studyID) AND participant > \(after)
-                ORDER BY participant LIMIT \(fetch)
+                SELECT s.participant, s.submission_number, s.envelope, s.received_at, l.cohort_tags FROM submissions s
+                JOIN participation_links l ON l.study_id = s.study_id AND l.participant = s.participant
+                WHERE s.study_id = \(studyID) AND s.participant > \(after)
+                ORDER BY s.participant LIMIT \(fetch)
                 """, logger: self.logger
-            ).decode((Data, Int64, Data, Int64).self) {
+            ).decode((Data, Int64, Data, Int64, String).self) {
                 rows.append(
                     StoredSubmission(
                         studyID: studyID, participant: try StoreLogic.tag(participant),
                         submission: try StoreLogic.submissionNumber(number), envelope: envelope,
-                        receivedAt: Date(millisecondsSince1970: receivedAt)))
+                        receivedAt: Date(millisecondsSince1970: receivedAt),
+                        cohortTags: try StoreLogic.decodeCohortTags(cohortTags)))
             }
             let page = Array(rows.prefix(limit))
             return EnvelopePage(

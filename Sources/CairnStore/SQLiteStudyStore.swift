@@ -230,14 +230,20 @@ public final class SQLiteStudyStore: StudyStore {
         let after = Data(cursor?.after.bytes ?? [])
         return try await read { db in
             guard try StudyRow.fetchOne(db, key: studyID) != nil else { throw StoreError.unknownStudy(studyID) }
-            let rows = try SubmissionRow.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM submissions WHERE study_id = ? AND participant > ?
-                    ORDER BY participant LIMIT ?
+                    SELECT s.*, l.cohort_tags FROM submissions s
+                    JOIN participation_links l ON l.study_id = s.study_id AND l.participant = s.participant
+                    WHERE s.study_id = ? AND s.participant > ?
+                    ORDER BY s.participant LIMIT ?
                     """,
                 arguments: [studyID, after, limit + 1])
-            let page = try rows.prefix(limit).map { row throws(StoreError) in try row.stored() }
+            let page = try rows.prefix(limit).map { row throws in
+                var stored = try SubmissionRow(row: row).stored()
+                stored.cohortTags = try StoreLogic.decodeCohortTags(row["cohort_tags"] ?? "{}")
+                return stored
+            }
             return EnvelopePage(
                 submissions: page, next: rows.count > limit ? page.last.map { EnvelopeCursor(after: $0.participant) } : nil)
         }

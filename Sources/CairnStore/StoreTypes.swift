@@ -123,13 +123,20 @@ public struct StoredSubmission: Sendable, Equatable {
     public var submission: UInt32
     public var envelope: Data
     public var receivedAt: Date
+    /// The participant's link's cohort tags (``ParticipationLink/cohortTags``), filled in by
+    /// ``StudyStore/latestEnvelopes(studyID:after:limit:)``, which hands them to the parties.
+    public var cohortTags: [String: String]
 
-    public init(studyID: String, participant: ParticipantTag, submission: UInt32, envelope: Data, receivedAt: Date) {
+    public init(
+        studyID: String, participant: ParticipantTag, submission: UInt32, envelope: Data, receivedAt: Date,
+        cohortTags: [String: String] = [:]
+    ) {
         self.studyID = studyID
         self.participant = participant
         self.submission = submission
         self.envelope = envelope
         self.receivedAt = receivedAt
+        self.cohortTags = cohortTags
     }
 }
 

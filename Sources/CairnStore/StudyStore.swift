@@ -71,8 +71,8 @@ public protocol StudyStore: Sendable {
     func participationCounts(studyID: String) async throws -> ParticipationCounts
     /// Accepted submissions per hour or day (UTC), oldest first; buckets without submissions are left out.
     func submissionsOverTime(studyID: String, bucket: TimeBucket) async throws -> [ParticipationBucket]
-    /// The latest envelope of each participant, in the order of participant tags, `limit` at a time,
-    /// starting after `cursor` (`nil`: from the start).
+    /// The latest envelope of each participant, with the participant's link cohort tags, in the
+    /// order of participant tags, `limit` at a time, starting after `cursor` (`nil`: from the start).
     func latestEnvelopes(studyID: String, after cursor: EnvelopeCursor?, limit: Int) async throws -> EnvelopePage
 
     /// Releases the store's connections. The store must not be used afterwards.

@@ -72,6 +72,9 @@ struct StudyStoreTests {
         #expect(try await store.study(id: id) == Fixture.study(id))
         #expect(try await store.participant(studyID: id, tag: Fixture.tag(id, 2))?.cohortTags == ["region": "north"])
         #expect(try await store.latestSubmission(studyID: id, participant: Fixture.tag(id, 0))?.envelope == Fixture.envelope(0, 2))
+        // The parties get each submission with its link's cohorts.
+        let delivered = try await store.latestEnvelopes(studyID: id, after: nil, limit: 10).submissions
+        #expect(delivered.count == 2 && delivered.allSatisfy { $0.cohortTags == ["region": "north"] })
         #expect(try await store.participationCounts(studyID: id).submitted == 2)
         #expect(try await store.submissionsOverTime(studyID: id, bucket: .day).map(\.submissions) == [3])
         // The retry of a request made before reopening is still recognised.
