@@ -244,6 +244,12 @@ enum StoreScenarios {
 
         let counts = try await store.participationCounts(studyID: id)
         #expect(counts == ParticipationCounts(linked: 6, submitted: 4, byCohort: ["region": ["north": 2, "south": 2]]))
+        // The parties get each latest envelope with its link's cohorts.
+        let delivered = try await store.latestEnvelopes(studyID: id, after: nil, limit: 10).submissions
+        let regions = Dictionary(uniqueKeysWithValues: delivered.map { ($0.participant, $0.cohortTags["region"]) })
+        #expect(regions == [
+            Fixture.tag(id, 0): "north", Fixture.tag(id, 3): "north", Fixture.tag(id, 1): "south", Fixture.tag(id, 4): "south",
+        ])
 
         let days = try await store.submissionsOverTime(studyID: id, bucket: .day)
         #expect(days == [
