@@ -142,11 +142,10 @@ public enum MPCBenchmark {
             for _ in 0..<2 { _ = try await party.reveal(ArithmeticShared.zeros(count: 1, party: party.index)) }
         }
         try await barrier()
-        let start = ContinuousClock.now
-        try await body()
-        try await barrier()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return try await Stopwatch.time {
+            try await body()
+            try await barrier()
+        }
     }
 
     /// The median of `times` as a result line.

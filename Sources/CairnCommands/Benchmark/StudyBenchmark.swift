@@ -88,7 +88,7 @@ extension StudyBenchmark {
         let length = definition.cellLayout.vectorLength
         let parsed = try links.map { try ParticipationLinkURL($0.url) }
         let keys = try definition.computeParties.map { try SubmissionPublicKey(base64: $0.submissionKey) }
-        let envelopes = try await parallelMap(Array(0..<count)) { k in
+        let envelopes = try await Concurrently.map(Array(0..<count)) { k in
             let tables = Array(vectors[k * length..<(k + 1) * length])
             let reference = SubmissionReference(
                 studyID: definition.id, participant: ParticipantTag(studyID: definition.id, participationCode: parsed[k].code),
@@ -97,25 +97,16 @@ extension StudyBenchmark {
         }
 
         Log.info("submitting \(count) envelopes of \(envelopes[0].count) bytes over HTTP")
-        let ingest = try await timed {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                var next = 0
-                func add() {
-                    let k = next
-                    next += 1
-                    group.addTask {
-                        _ = try await client.submit(study: created.study, code: parsed[k].code, envelope: envelopes[k])
-                    }
-                }
-                while next < min(16, count) { add() }
-                while try await group.next() != nil { if next < count { add() } }
+        let ingest = try await Stopwatch.time {
+            try await Concurrently.forEach(count, width: 16) { k in
+                _ = try await client.submit(study: created.study, code: parsed[k].code, envelope: envelopes[k])
             }
         }
         _ = try await client.close(study: created.study, credential: created.analystCredential)
 
         Log.info("computing with three parties over TCP, decryption included")
         let results = folder.appendingPathComponent("results")
-        let compute = try await timed {
+        let compute = try await Stopwatch.time {
             _ = try PartyProcesses.run(
                 configurations: deployment.configurationPaths,
                 arguments: ["--service", service.url, "--study", created.study, "--output", results.path], command: "compute")
@@ -135,27 +126,4 @@ extension StudyBenchmark {
 
     static func rounded(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
-    static func timed(_ body: () async throws -> Void) async throws -> Double {
-        let started = ContinuousClock.now
-        try await body()
-        let elapsed = ContinuousClock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
-    /// `transform` over `items` on every core, keeping the order.
-    static func parallelMap<T: Sendable, U: Sendable>(
-        _ items: [T], _ transform: @escaping @Sendable (T) throws -> U
-    ) async throws -> [U] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = max(1, (items.count + workers - 1) / workers)
-        return try await withThrowingTaskGroup(of: (Int, [U]).self) { group in
-            for start in stride(from: 0, to: items.count, by: chunk) {
-                let slice = Array(items[start..<min(start + chunk, items.count)])
-                group.addTask { (start, try slice.map(transform)) }
-            }
-            var parts: [(Int, [U])] = []
-            for try await part in group { parts.append(part) }
-            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
-        }
-    }
 }

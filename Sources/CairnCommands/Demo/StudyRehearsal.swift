@@ -77,7 +77,7 @@ struct StudyRehearsal {
             configurations: deployment.configurationPaths,
             arguments: ["--service", service.url, "--study", created.study, "--output", results.path],
             command: "compute", executable: executable)
-        say("They finished in \(StudyComputeJob.seconds(since: started)), including start-up and decryption.")
+        say("They finished in \(Stopwatch.text(since: started)), including start-up and decryption.")
 
         let revealed = try StudyResultsFiles.read(from: results)
         let vectors = try latest.map { try definition.cellVector(for: $0) }
@@ -105,23 +105,14 @@ struct StudyRehearsal {
     func submitAll(
         _ work: [(Int, FilledTables)], links: [CreatedLink], definition: StudyDefinition, submission: UInt32
     ) async throws -> Double {
-        let started = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var next = 0
-            func add() {
-                let (k, tables) = work[next]
-                next += 1
-                group.addTask {
-                    let link = try ParticipationLinkURL(links[k].url)
-                    let envelope = try Contributor.seal(tables, definition: definition, code: link.code, submission: submission)
-                    _ = try await ServiceClient(baseURL: link.serviceURL).submit(study: link.studyID, code: link.code, envelope: envelope)
-                }
+        try await Stopwatch.time {
+            try await Concurrently.forEach(work.count, width: 8) { w in
+                let (k, tables) = work[w]
+                let link = try ParticipationLinkURL(links[k].url)
+                let envelope = try Contributor.seal(tables, definition: definition, code: link.code, submission: submission)
+                _ = try await ServiceClient(baseURL: link.serviceURL).submit(study: link.studyID, code: link.code, envelope: envelope)
             }
-            while next < min(8, work.count) { add() }
-            while try await group.next() != nil { if next < work.count { add() } }
         }
-        let elapsed = ContinuousClock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     static func rate(_ seconds: Double, _ count: Int) -> String {

@@ -57,13 +57,13 @@ struct StudyComputeJob: Sendable {
         let started = ContinuousClock.now
         let token = try await service.openPartySession(study: studyID, party: me.rawValue, partyCount: parties.count, key: key)
         let records = try await service.allShares(study: studyID, party: me.rawValue, token: token)
-        log("\(me): fetched \(records.count) submissions in \(Self.seconds(since: started))")
+        log("\(me): fetched \(records.count) submissions in \(Stopwatch.text(since: started))")
 
         let decrypting = ContinuousClock.now
         let count = definition.cellLayout.vectorLength
         var shares = await Self.open(records, studyID: studyID, partyCount: parties.count, count: count, key: key, log: log)
         let failed = shares.filter { $0 == nil }.count
-        log("\(me): decrypted \(records.count - failed) shares in \(Self.seconds(since: decrypting))"
+        log("\(me): decrypted \(records.count - failed) shares in \(Stopwatch.text(since: decrypting))"
             + (failed > 0 ? "; \(failed) did not decrypt" : ""))
         var linkGroups: [[Int]] = []
         for (k, record) in records.enumerated() {
@@ -116,7 +116,7 @@ struct StudyComputeJob: Sendable {
         _ records: [PartyShareRecord], studyID: String, partyCount: Int, count: Int, key: SubmissionPrivateKey,
         log: @escaping @Sendable (String) -> Void
     ) async -> [[UInt64]?] {
-        (try? await StudyBenchmark.parallelMap(records) { record -> [UInt64]? in
+        (try? await Concurrently.map(records) { record -> [UInt64]? in
             do {
                 return try record.share.open(
                     partyCount: partyCount, for: record.reference(studyID: studyID), expectedCount: count, using: key
@@ -176,7 +176,7 @@ struct StudyComputeJob: Sendable {
             results = try await StudyComputation(definition: definition).run(
                 on: party, contributions: contributions, recipient: recipient)
         }
-        log("\(me): computed the statistics of \(included.count) contributors in \(Self.seconds(since: started))")
+        log("\(me): computed the statistics of \(included.count) contributors in \(Stopwatch.text(since: started))")
         return results.map { ($0, included.count) }
     }
 
@@ -199,11 +199,6 @@ struct StudyComputeJob: Sendable {
         return (0..<4).map { word in bytes[8 * word..<8 * word + 8].reduce(0) { $0 << 8 | UInt64($1) } }
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> String {
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return String(format: "%.2f s", seconds)
-    }
 }
 
 /// Where a party gets one transport per protocol session: `PartyNetwork`, or an in-process
