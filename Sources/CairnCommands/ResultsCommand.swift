@@ -30,7 +30,7 @@ struct ResultsCommand: ParsableCommand {
         valueName: "cohort"))
     var cohort: String?
 
-    @Option(help: "text, csv or json.")
+    @Option(help: "How to print the results: aligned text for reading, or csv or json for other programs.")
     var format: Format = .text
 
     func run() throws {
@@ -68,7 +68,8 @@ struct ResultsCommand: ParsableCommand {
         }
     }
 
-    /// `Also by sector: Company, Non-profit, Public sector (--cohort "sector: Company").`
+    /// `Also by sector: "Company", "Non-profit", "Public sector".` and how to show one. Options
+    /// are quoted because some hold commas.
     static func cohortHint(_ labels: ArraySlice<String>) -> String {
         var cohorts: [(name: String, options: [String])] = []
         for label in labels {
@@ -77,7 +78,7 @@ struct ResultsCommand: ParsableCommand {
             if cohorts.last?.name == name { cohorts[cohorts.count - 1].options.append(option) } else { cohorts.append((name, [option])) }
         }
         guard let first = labels.first else { return "" }
-        let list = cohorts.map { "\($0.name): \($0.options.joined(separator: ", "))" }.joined(separator: "; ")
+        let list = cohorts.map { "\($0.name): " + $0.options.map { "\"\($0)\"" }.joined(separator: ", ") }.joined(separator: "; ")
         return "\nAlso by \(list).\nShow one with --cohort \"\(first)\".\n"
     }
 }

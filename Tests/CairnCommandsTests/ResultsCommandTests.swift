@@ -69,7 +69,7 @@ struct ResultsCommandTests {
             #expect(text.contains("Number of employees [employees], in people: All contributors"))
             #expect(!text.contains(": sector: Company\n"))  // all contributors only, unless asked
             #expect(text.contains("— suppressed: fewer than 3 contributors filled the cell in"))
-            #expect(text.contains("Also by sector: Company, Non-profit, Public sector."))
+            #expect(text.contains("Also by sector: \"Company\", \"Non-profit\", \"Public sector\".\nShow one with --cohort \"sector: Company\".\n"))
             #expect(text.hasSuffix("Report with charts: \(folder.standardizedFileURL.path)/report.html\n"))
         }
     }
