@@ -12,7 +12,7 @@ public struct CairnCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, StudyCommand.self, LinksCommand.self, SubmitCommand.self, ComputeCommand.self,
-            PartyCommand.self, KeysCommand.self, BenchCommand.self,
+            ResultsCommand.self, PartyCommand.self, KeysCommand.self, BenchCommand.self,
         ])
 
     public init() {}

@@ -54,12 +54,12 @@ struct DemoCommand: AsyncParsableCommand {
             say: { print("- " + $0) })
         let outcome = try await rehearsal.run()
         print("")
-        DemoSummary.print(outcome)
+        DemoSummary.print(outcome, resultsFolder: outcome.resultsFolder.path)
         guard outcome.results == outcome.expected else {
             print("MISMATCH: the revealed results differ from a cleartext computation over the latest submissions.")
             throw ExitCode.failure
         }
-        print("Checked against a cleartext computation over the latest submissions: all \(outcome.results.cells.count) results match.")
+        print("Checked against a cleartext computation over the latest submissions: every result matches.")
         print("The analyst's report: \(outcome.resultsFolder.appendingPathComponent("report.html").path)")
     }
 

@@ -39,13 +39,14 @@ struct StudyProcessTests {
         #expect(outcome.participation.submitted == 50)
         #expect(outcome.participation.byCohort["region"] == ["North": 25, "South": 25])
         // 8 cells × (3 sectors + 2 regions + all).
-        #expect(outcome.results.cells.count == 8 * 6)
+        let cells = Self.cells(outcome.results)
+        #expect(cells.count == 8 * 6)
         #expect(outcome.results == outcome.expected)
         // Small groups exist and are suppressed: no value of theirs was revealed.
-        let suppressed = outcome.results.cells.filter(\.suppressed)
+        let suppressed = cells.filter(\.suppressed)
         #expect(!suppressed.isEmpty)
         #expect(suppressed.allSatisfy { $0.sum == nil && $0.contributors == nil && $0.mean == nil })
-        #expect(outcome.results.cells.contains { !$0.suppressed && $0.sum != nil })
+        #expect(cells.contains { !$0.suppressed && $0.sum != nil })
         for file in ["results.json", "results.csv", "report.html"] {
             #expect(FileManager.default.fileExists(atPath: outcome.resultsFolder.appendingPathComponent(file).path), "\(file)")
         }
@@ -63,8 +64,8 @@ struct StudyProcessTests {
             template: template, contributors: 12, resubmitting: 3, folder: folder, executable: PartyProcessTests.cairn, seed: 12)
         let outcome = try await rehearsal.run()
         #expect(outcome.results == outcome.expected)
-        #expect(outcome.results.cells.count == 8 * 4)
-        #expect(outcome.results.cells.allSatisfy { !$0.suppressed })
+        #expect(Self.cells(outcome.results).count == 8 * 4)
+        #expect(Self.cells(outcome.results).allSatisfy { !$0.suppressed })
         #expect(outcome.participation.byCohort["sector"]?.values.reduce(0, +) == 12)
     }
 
@@ -188,10 +189,17 @@ struct StudyProcessTests {
             configurations: deployment.configurationPaths,
             arguments: common + ["--study", "quickstart", "--output", results.path], command: "compute",
             executable: PartyProcessTests.cairn)
-        let revealed = try StudyResultsFiles.read(from: results)
-        let engineeringFemale = revealed.cells.first { $0.table == "salaries" && $0.row == 0 && $0.column == 0 && $0.cohort == nil }
+        let revealed = try ResultsReport.load(from: results)
+        let salaries = revealed.table("salaries")?.groups.first { $0.label == ResultsReport.allContributors }
+        let engineeringFemale = salaries?.cells.first { $0.row == "Engineering" && $0.column == "Female" }
         #expect(engineeringFemale?.sum == 450_000)
         #expect(engineeringFemale?.meanPerEmployee == 90_000)
+        let printed = try run(["results", "--dir", results.path, "--table", "salaries"])
+        #expect(printed.contains("Engineering") && printed.contains("report.html"))
+    }
+
+    static func cells(_ report: ResultsReport) -> [ResultsReport.Cell] {
+        report.tables.flatMap { $0.groups.flatMap(\.cells) }
     }
 
     /// Runs `cairn` with `arguments`; returns its standard output, or throws with its errors.

@@ -4,22 +4,22 @@ import Foundation
 
 /// The demo's short account of what the analyst learned.
 enum DemoSummary {
-    static func print(_ outcome: StudyRehearsal.Outcome) {
-        let definition = outcome.definition
-        let all = outcome.results.cells.filter { $0.cohort == nil }
-        let suppressed = all.filter(\.suppressed).count
-        Swift.print("The analyst learned, for each of the \(all.count) cells over all contributors and for each cohort, the")
-        Swift.print("declared statistics; \(suppressed) cells had too few contributors or employees and stayed secret.")
-        guard let table = definition.tables.first(where: { $0.headcountTable != nil }) else { return }
-        let rows = definition.rowLabels(of: table), columns = definition.columnLabels(of: table)
-        Swift.print("\nFor example, \(table.title.lowercased()), mean per employee, over all contributors:")
-        for (row, label) in rows.enumerated().prefix(4) {
-            let values = all.filter { $0.table == table.id && $0.row == row }.prefix(3).map { cell -> String in
-                let name = columns[cell.column]
-                guard let value = cell.meanPerEmployee else { return "\(name): suppressed" }
-                return "\(name): \(String(format: "%.0f", value))"
-            }
-            Swift.print("  \(label): " + values.joined(separator: ", ") + (columns.count > 3 ? ", …" : ""))
+    static func print(_ outcome: StudyRehearsal.Outcome, resultsFolder: String) {
+        let report = outcome.results
+        let cells = report.tables.flatMap { $0.groups.flatMap(\.cells) }
+        let suppressed = cells.filter(\.suppressed).count
+        Swift.print("The analyst's party learned \(cells.count) cell results (every cell, over all contributors and for")
+        Swift.print("each cohort); \(suppressed) of them had too few contributors or employees and were never revealed.")
+        // A taste: the first table with a headcount, over all contributors.
+        guard let table = outcome.definition.tables.first(where: { $0.headcountTable != nil }) ?? outcome.definition.tables.first
+        else { return }
+        let lines = report.selecting(table: table.id, groups: [ResultsReport.allContributors]).plainText()
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        let shown = 24
+        Swift.print("")
+        for line in lines.prefix(shown) { Swift.print("  " + line) }
+        if lines.count > shown {
+            Swift.print("  … \(lines.count - shown) more lines: cairn results --dir \(resultsFolder) --table \(table.id)")
         }
         Swift.print("")
     }

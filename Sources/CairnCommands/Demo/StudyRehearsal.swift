@@ -25,9 +25,10 @@ struct StudyRehearsal {
 
     struct Outcome {
         var definition: StudyDefinition
-        var results: StudyResults
-        /// The results computed in the clear from the latest submissions.
-        var expected: StudyResults
+        /// What the analyst's party wrote.
+        var results: ResultsReport
+        /// The same report made from results computed in the clear from the latest submissions.
+        var expected: ResultsReport
         var participation: Participation
         var resultsFolder: URL
         var submissions: Int
@@ -79,11 +80,13 @@ struct StudyRehearsal {
             command: "compute", executable: executable)
         say("They finished in \(Stopwatch.text(since: started)), including start-up and decryption.")
 
-        let revealed = try StudyResultsFiles.read(from: results)
+        let revealed = try ResultsReport.load(from: results)
         let vectors = try latest.map { try definition.cellVector(for: $0) }
+        let reference = StudyComputation(definition: definition).reference(vectors: vectors)
         return Outcome(
             definition: definition, results: revealed,
-            expected: StudyComputation(definition: definition).reference(vectors: vectors),
+            expected: ResultsReport(
+                definition: definition, results: reference, computedAt: revealed.computedAt, contributors: vectors.count),
             participation: participation, resultsFolder: results, submissions: links.count + resubmissions.count)
     }
 

@@ -84,16 +84,10 @@ struct ComputeCommand: AsyncParsableCommand {
     }
 }
 
-/// The analyst's results files.
+/// The analyst's results files: `results.json`, `results.csv` and `report.html` (``ResultsReport``).
 enum StudyResultsFiles {
     static func write(_ results: StudyResults, definition: StudyDefinition, contributors: Int, to folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(results).write(to: folder.appendingPathComponent("results.json"))
-    }
-
-    static func read(from folder: URL) throws -> StudyResults {
-        try JSONDecoder().decode(StudyResults.self, from: Data(contentsOf: folder.appendingPathComponent("results.json")))
+        try ResultsReport(definition: definition, results: results, computedAt: Date(), contributors: contributors)
+            .write(to: folder)
     }
 }

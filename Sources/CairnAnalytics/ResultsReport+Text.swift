@@ -1,0 +1,79 @@
+import CairnStudy
+import Foundation
+
+extension ResultsReport {
+    /// The report as aligned plain text for a terminal: a line about the study, then for every
+    /// table and group a heading and one line per cell, grouped by row, with a column per
+    /// statistic; suppressed values show as `—`, explained in a footnote.
+    public func plainText() -> String {
+        var lines = [
+            "\(study.title) (\(study.id))",
+            "Computed \(Self.textDate(computedAt)) from \(Self.grouped(Double(contributors), fractionDigits: 0)) contributor\(contributors == 1 ? "" : "s")"
+                + (minimumCellSize.map { "; minimum cell size \($0)" } ?? ""),
+        ]
+        var anySuppressed = false, anyUndefined = false
+        for table in tables {
+            for group in table.groups {
+                lines.append("")
+                let (block, suppressed, undefined) = textBlock(table, group: group)
+                lines += block
+                anySuppressed = anySuppressed || suppressed
+                anyUndefined = anyUndefined || undefined
+            }
+        }
+        if anySuppressed || anyUndefined { lines.append("") }
+        if anySuppressed {
+            let minimum = minimumCellSize.map(String.init) ?? "the minimum number of"
+            lines.append("— suppressed: fewer than \(minimum) contributors filled the cell in (or fewer than \(minimum) employees were counted in it);")
+            lines.append("  its values were withheld and never revealed to anyone.")
+        }
+        if anyUndefined { lines.append("n/a: not defined for the cell (for example a mean per employee where no employees were counted).") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One table for one group: a heading, the statistics' names, then the rows and their cells.
+    private func textBlock(_ table: Table, group: Group) -> (lines: [String], suppressed: Bool, undefined: Bool) {
+        let heading = "\(table.title) [\(table.id)]" + (table.unit.isEmpty ? "" : ", in \(table.unit)") + ": \(group.label)"
+        var lines = [heading, String(repeating: "=", count: heading.count)]
+        let statistics = table.statistics
+        var suppressed = false, undefined = false
+        let texts: [[String]] = group.cells.map { cell in
+            statistics.map { statistic in
+                if cell.suppressed {
+                    suppressed = true
+                    return "—"
+                }
+                guard let value = cell.value(of: statistic) else {
+                    undefined = true
+                    return "n/a"
+                }
+                return table.formatted(value, statistic)
+            }
+        }
+        let labelWidth = max(table.rows.map(\.count).max() ?? 0, (table.columns.map(\.count).max() ?? 0) + 2)
+        let widths = statistics.indices.map { index in
+            max(statistics[index].heading.count, texts.map { $0[index].count }.max() ?? 0)
+        }
+        func line(_ label: String, _ values: [String]) -> String {
+            let padded = label.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+            let columns = zip(values, widths).map { String(repeating: " ", count: max(0, $1 - $0.count)) + $0 }
+            return ([padded] + columns).joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        lines.append(line("", statistics.map(\.heading)))
+        for (row, rowLabel) in table.rows.enumerated() {
+            lines.append(rowLabel)
+            for (column, columnLabel) in table.columns.enumerated() {
+                lines.append(line("  " + columnLabel, texts[row * table.columns.count + column]))
+            }
+        }
+        return (lines, suppressed, undefined)
+    }
+
+    private static func textDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+}
