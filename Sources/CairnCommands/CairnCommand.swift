@@ -10,7 +10,7 @@ public struct CairnCommand: AsyncParsableCommand {
             compute the declared statistics together and reveal only the result.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, PartyCommand.self, KeysCommand.self, BenchCommand.self])
+        subcommands: [DemoCommand.self, PartyCommand.self, KeysCommand.self, BenchCommand.self, ServeCommand.self])
 
     public init() {}
 }
