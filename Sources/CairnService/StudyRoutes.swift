@@ -92,20 +92,40 @@ extension StudyService {
         guard record.status == .open else { throw closed }
 
         let base = publicBase(request) + "/contribute/" + record.id + "#"
-        var links: [Link] = []
-        links.reserveCapacity(wanted.count)
-        while links.count < wanted.count {
-            let code = Secrets.base64url(Secrets.randomBytes(18))
-            let tag = ParticipantTag(studyID: record.id, participationCode: code)
-            do {
-                try await store.addParticipant(
-                    ParticipationLink(studyID: record.id, participant: tag, cohortTags: cohorts, createdAt: now))
-            } catch StoreError.participantExists {
-                continue  // 144 random bits collided: draw another code
-            } catch StoreError.studyClosed {
-                throw closed
+        let created = now
+        // One link: a fresh code, stored as its tag only.
+        @Sendable func makeLink() async throws -> Link {
+            while true {
+                let code = Secrets.base64url(Secrets.randomBytes(18))
+                let tag = ParticipantTag(studyID: record.id, participationCode: code)
+                do {
+                    try await store.addParticipant(
+                        ParticipationLink(studyID: record.id, participant: tag, cohortTags: cohorts, createdAt: created))
+                    return Link(code: code, url: base + code, cohorts: cohorts)
+                } catch StoreError.participantExists {
+                    continue  // 144 random bits collided: draw another code
+                } catch StoreError.studyClosed {
+                    throw closed
+                }
             }
-            links.append(Link(code: code, url: base + code, cohorts: cohorts))
+        }
+        // A few at a time: each is its own transaction, and a database round trip or two.
+        let links = try await withThrowingTaskGroup(of: Link.self, returning: [Link].self) { group in
+            var links: [Link] = []
+            links.reserveCapacity(wanted.count)
+            var started = 0
+            while started < min(Self.linksInFlight, wanted.count) {
+                group.addTask(operation: makeLink)
+                started += 1
+            }
+            while let link = try await group.next() {
+                links.append(link)
+                if started < wanted.count {
+                    group.addTask(operation: makeLink)
+                    started += 1
+                }
+            }
+            return links
         }
         logger.info("study \(record.id): \(links.count) participation links created")
 
@@ -122,6 +142,9 @@ extension StudyService {
         }
         return Reply.json(["links": links], status: .created)
     }
+
+    /// Links stored concurrently by one request.
+    static let linksInFlight = 8
 
     /// The cohort tags of new links: every link-assigned cohort with one of its options, nothing else.
     func linkCohorts(_ given: [String: String], facts: StudyFacts) throws -> [String: String] {
