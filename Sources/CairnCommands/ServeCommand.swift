@@ -87,6 +87,11 @@ enum OperatorToken {
                 throw ValidationError(
                     "the operator token file \(url.path) holds no token of at least 16 characters; delete it to make a new one")
             }
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? Int,
+                mode & 0o077 != 0
+            {
+                Log.info("warning: \(url.path) can be read by others; make it private with chmod 600")
+            }
             return token
         }
         let token = ServiceConfiguration.generateOperatorToken()

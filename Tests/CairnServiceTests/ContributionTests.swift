@@ -12,8 +12,7 @@ struct ContributionTests {
     func submitAndResubmit(backend: StoreBackend) async throws {
         let study = try TestStudy.make()
         try await Harness.run(backend) { service in
-            let credential = try await service.create(study)
-            let code = try #require(try await service.links(study, credential, count: 1).first)
+            let (credential, code) = try await service.createWithOneLink(study)
 
             let before = try await service.contribution(study, code: code)
             #expect(before.status == .ok)
@@ -83,8 +82,7 @@ struct ContributionTests {
     func badEnvelopes(backend: StoreBackend) async throws {
         let study = try TestStudy.make()
         try await Harness.run(backend) { service in
-            let credential = try await service.create(study)
-            let code = try #require(try await service.links(study, credential, count: 1).first)
+            let (_, code) = try await service.createWithOneLink(study)
             let envelope = try study.envelope(code: code, submission: 1, values: study.values(1))
             var object = try #require(try JSONSerialization.jsonObject(with: envelope.json()) as? [String: Any])
 
@@ -138,8 +136,7 @@ struct ContributionTests {
         let study = try TestStudy.make()
         let other = try TestStudy.make()
         try await Harness.run(backend) { service in
-            let credential = try await service.create(study)
-            let code = try #require(try await service.links(study, credential, count: 1).first)
+            let (credential, code) = try await service.createWithOneLink(study)
             let otherCode = try #require(try await service.links(other, try await service.create(other), count: 1).first)
             let envelope = try study.envelope(code: code, submission: 1, values: study.values(1))
             let unknown = String(code.dropLast()) + (code.last == "A" ? "B" : "A")

@@ -187,8 +187,7 @@ struct PartyShareTests {
     func logsHoldNoSecrets(backend: StoreBackend) async throws {
         let study = try TestStudy.make()
         try await Harness.run(backend) { service in
-            let credential = try await service.create(study)
-            let code = try #require(try await service.links(study, credential, count: 1).first)
+            let (credential, code) = try await service.createWithOneLink(study)
             let envelope = try study.envelope(code: code, submission: 1, values: study.values(1))
             #expect(try await service.submit(study, code: code, envelope, idempotencyKey: "key-1").status == .created)
             _ = try await service.submit(study, code: code + "x", envelope)

@@ -214,6 +214,12 @@ struct Harness: Sendable {
         return try links.map { try #require($0["code"] as? String) }
     }
 
+    /// Creates the study and one link; returns the analyst credential and the link's code.
+    func createWithOneLink(_ study: TestStudy) async throws -> (credential: String, code: String) {
+        let credential = try await create(study)
+        return (credential, try #require(try await links(study, credential, count: 1).first))
+    }
+
     func submit(_ study: TestStudy, code: String, body: Data, idempotencyKey: String? = nil) async throws -> Answer {
         var headers: HTTPFields = [:]
         if let idempotencyKey { headers[.init("Idempotency-Key")!] = idempotencyKey }
