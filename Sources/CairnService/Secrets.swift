@@ -2,6 +2,7 @@ import Crypto
 import CryptoExtras
 import Foundation
 import Hummingbird
+import NIOPosix
 
 /// Random secrets, their text forms and their comparison.
 enum Secrets {
@@ -90,24 +91,27 @@ enum AnalystCredential {
     }
 
     /// The stored form of `credential`, with a fresh salt.
-    static func hash(_ credential: String) throws -> Data {
+    static func hash(_ credential: String) async throws -> Data {
         let salt = Secrets.randomBytes(saltByteCount)
-        return Data([version] + salt + (try derive(Substring(credential), salt: salt)))
+        return Data([version] + salt + (try await derive(Array(credential.utf8), salt: salt)))
     }
 
     /// Whether `credential` is the one `stored` was made from. Compares in constant time.
-    static func verify(_ credential: Substring, against stored: Data) -> Bool {
+    static func verify(_ credential: Substring, against stored: Data) async -> Bool {
         let bytes = Array(stored)
         guard bytes.count == 1 + saltByteCount + hashByteCount, bytes[0] == version,
-            let derived = try? derive(credential, salt: Array(bytes[1...saltByteCount]))
+            let derived = try? await derive(Array(credential.utf8), salt: Array(bytes[1...saltByteCount]))
         else { return false }
         return Secrets.constantTimeEqual(derived, bytes[(1 + saltByteCount)...])
     }
 
-    private static func derive(_ credential: Substring, salt: [UInt8]) throws -> [UInt8] {
-        let key = try KDF.Scrypt.deriveKey(
-            from: Array(credential.utf8), salt: salt, outputByteCount: hashByteCount, rounds: 16384, blockSize: 8,
-            parallelism: 1)
-        return key.withUnsafeBytes { Array($0) }
+    /// scrypt costs tens of milliseconds of CPU and 16 MiB: it runs on NIO's blocking-work
+    /// threads, so that it does not hold up the threads that serve other requests.
+    private static func derive(_ credential: [UInt8], salt: [UInt8]) async throws -> [UInt8] {
+        try await NIOThreadPool.singleton.runIfActive {
+            let key = try KDF.Scrypt.deriveKey(
+                from: credential, salt: salt, outputByteCount: hashByteCount, rounds: 16384, blockSize: 8, parallelism: 1)
+            return key.withUnsafeBytes { Array($0) }
+        }
     }
 }

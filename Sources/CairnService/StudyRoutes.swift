@@ -32,7 +32,7 @@ extension StudyService {
         }
         let credential = AnalystCredential.generate()
         let record = StudyRecord(
-            id: definition.id, definition: body, analystCredentialHash: try AnalystCredential.hash(credential),
+            id: definition.id, definition: body, analystCredentialHash: try await AnalystCredential.hash(credential),
             createdAt: now)
         do {
             try await store.createStudy(record)

@@ -138,7 +138,7 @@ extension StudyService {
         let key = Secrets.digest(Substring(record.id + "\u{0}" + credential))
         let time = now
         if await credentials.contains(key, now: time) { return }
-        guard AnalystCredential.verify(credential, against: record.analystCredentialHash) else { throw refused }
+        guard await AnalystCredential.verify(credential, against: record.analystCredentialHash) else { throw refused }
         await credentials.insert(key, now: time)
     }
 
