@@ -11,16 +11,9 @@ import FoundationNetworking
 struct ServeCommandTests {
     /// Starts `cairn serve` on a free port; returns the process, the URL it printed and its error file.
     func start(data: URL) async throws -> (Process, String, URL) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PartyProcessTests.cairn)
-        process.arguments = ["serve", "--data", data.path, "--port", "0"]
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        let out = data.appendingPathComponent("serve.out"), err = data.appendingPathComponent("serve.err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
+        let (process, out, err) = try PartyProcessTests.launch(
+            ["serve", "--data", data.path, "--port", "0"], output: data.appendingPathComponent("serve"))
         for _ in 0..<300 {
             let text = PartyProcessTests.text(out)
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http://") }) {
