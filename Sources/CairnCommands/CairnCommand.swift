@@ -11,8 +11,8 @@ public struct CairnCommand: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, StudyCommand.self, LinksCommand.self, SubmitCommand.self, ComputeCommand.self,
-            ResultsCommand.self, PartyCommand.self, KeysCommand.self, BenchCommand.self,
+            DemoCommand.self, ServeCommand.self, StudyCommand.self, LinksCommand.self, SubmitCommand.self,
+            ComputeCommand.self, ResultsCommand.self, PartyCommand.self, KeysCommand.self, BenchCommand.self,
         ])
 
     public init() {}

@@ -1,1 +1,168 @@
+import CairnStore
+import CairnStudy
+import Foundation
 import Hummingbird
+import Logging
+import NIOCore
+
+/// The study service (`cairn serve`): the HTTP API of `docs/API.md` over a ``StudyStore``.
+///
+/// Build the routes with ``router()`` (tests send requests to it without sockets) or a runnable
+/// server with ``application(host:port:onListening:)`` and ``run(host:port:onListening:)``.
+/// The service sees envelopes, never plaintext shares: it checks their shape and stores them,
+/// and hands each compute party its own share once the study is closed.
+///
+/// Everything kept in memory (party session tokens, rate-limit buckets, recently verified
+/// analyst credentials) belongs to one instance: build one service per process.
+public struct StudyService: Sendable {
+    let store: any StudyStore
+    let configuration: ServiceConfiguration
+    let logger: Logger
+    let facts = StudyFactsCache()
+    let sessions = PartySessions()
+    let credentials: CredentialCache
+    let contributionLimiter: RateLimiter<ParticipantTag>
+    let sessionLimiter: RateLimiter<String>
+
+    /// A service over `store`. Without a logger, it logs to standard error.
+    public init(store: any StudyStore, configuration: ServiceConfiguration, logger: Logger? = nil) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger ?? Logger(label: "cairn.serve", factory: { StreamLogHandler.standardError(label: $0) })
+        credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime)
+        contributionLimiter = RateLimiter(configuration.contributionRate)
+        sessionLimiter = RateLimiter(configuration.sessionRate)
+    }
+
+    typealias Context = BasicRequestContext
+    typealias Handler = @Sendable (Request, Context) async throws -> Response
+
+    /// Every endpoint of `docs/API.md`, and the contributor's page.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: Context.self)
+        router.add(middleware: ServiceMiddleware(logger: logger))
+        let endpoints: [(path: String, handlers: [HTTPRequest.Method: Handler])] = [
+            ("/api/v1/health", [.get: { _, _ in Reply.json(["status": "ok"]) }]),
+            ("/api/v1/studies", [.post: createStudy]),
+            ("/api/v1/studies/:study", [.get: getStudy]),
+            ("/api/v1/studies/:study/links", [.post: createLinks]),
+            ("/api/v1/studies/:study/participation", [.get: participation]),
+            ("/api/v1/studies/:study/close", [.post: closeStudy]),
+            ("/api/v1/studies/:study/contribution", [.get: getContribution, .put: putContribution]),
+            ("/api/v1/studies/:study/parties/:party/session", [.post: partySession]),
+            ("/api/v1/studies/:study/parties/:party/shares", [.get: partyShares]),
+            ("/contribute/:study", [.get: contributorPage]),
+        ]
+        for (path, handlers) in endpoints {
+            for (method, handler) in handlers {
+                router.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
+            }
+            // Hummingbird answers a known address with an unknown method 404; say 405 instead.
+            let allowed = handlers.keys.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where handlers[method] == nil {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    throw ServiceError(
+                        .methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed)",
+                        headers: [.allow: allowed])
+                }
+            }
+        }
+        return router
+    }
+
+    /// A server for the service on `host` and `port` (`0`: a free port). `onListening` is called
+    /// with the host and the bound port once the server accepts connections.
+    public func application(
+        host: String, port: Int, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "cairn"),
+            onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Runs the server until SIGINT or SIGTERM, then shuts it down gracefully.
+    public func run(
+        host: String, port: Int, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) async throws {
+        try await application(host: host, port: port, onListening: onListening).runService()
+    }
+
+    var now: Date { configuration.now() }
+}
+
+// MARK: - Shared steps of the handlers
+
+extension StudyService {
+    /// The study named in the path; `404` if there is none.
+    func study(_ context: Context) async throws -> StudyRecord {
+        let id = context.parameters.get("study") ?? ""
+        guard (1...SubmissionReference.maximumStudyIDByteCount).contains(id.utf8.count),
+            let record = try await store.study(id: id)
+        else {
+            let named = id.count <= 64 && id.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+            throw ServiceError(.notFound, named ? "there is no study \"\(id)\"" : "there is no such study")
+        }
+        return record
+    }
+
+    func facts(_ record: StudyRecord) async throws -> StudyFacts {
+        try await facts.facts(studyID: record.id, definition: record.definition)
+    }
+
+    /// The request body, at most `limit` bytes; `413` beyond.
+    func body(_ request: Request, limit: Int) async throws -> Data {
+        let tooLarge = ServiceError(.contentTooLarge, "the request body is larger than the \(limit) bytes allowed here")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        do {
+            return Data(try await request.body.collect(upTo: limit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+    }
+
+    /// `401` unless the request carries the operator token.
+    func requireOperator(_ request: Request) throws {
+        guard let token = Secrets.bearer(request),
+            Secrets.constantTimeEqual(Array(token.utf8), Array(configuration.operatorToken.utf8))
+        else {
+            throw ServiceError(.unauthorized, "this request needs the service's operator token")
+        }
+    }
+
+    /// `401` unless the request carries the study's analyst credential.
+    func requireAnalyst(_ request: Request, _ record: StudyRecord) async throws {
+        let refused = ServiceError(.unauthorized, "this request needs the study's analyst credential")
+        guard let credential = Secrets.bearer(request), AnalystCredential.isWellFormed(credential) else { throw refused }
+        let key = Secrets.digest(Substring(record.id + "\u{0}" + credential))
+        let time = now
+        if await credentials.contains(key, now: time) { return }
+        guard await AnalystCredential.verify(credential, against: record.analystCredentialHash) else { throw refused }
+        await credentials.insert(key, now: time)
+    }
+
+    /// The contributor's participation link, from the code in the request; `401` for a missing,
+    /// malformed or unknown code, `429` beyond the contributor's rate limit.
+    func requireParticipant(_ request: Request, _ record: StudyRecord) async throws -> ParticipationLink {
+        guard let code = Secrets.bearer(request), Secrets.isBase64url(code, count: Self.codeLength),
+            let link = try await store.participant(
+                studyID: record.id, tag: ParticipantTag(studyID: record.id, participationCode: String(code)))
+        else {
+            throw ServiceError(.unauthorized, "this participation link is not valid for this study")
+        }
+        if let wait = await contributionLimiter.take(link.participant, now: now) {
+            throw Self.tooManyRequests(wait, "too many requests from this participation link")
+        }
+        return link
+    }
+
+    static func tooManyRequests(_ seconds: Int, _ what: String) -> ServiceError {
+        ServiceError(
+            .tooManyRequests, "\(what); try again in \(seconds) second\(seconds == 1 ? "" : "s")",
+            headers: [.retryAfter: String(seconds)])
+    }
+
+    /// Characters in a participation code: 18 random bytes in base64url.
+    static let codeLength = 24
+}

@@ -28,10 +28,16 @@ struct PartyProcessTests {
 
     /// Starts one party; its output and errors go to files read after it exits.
     static func start(_ configuration: String, _ arguments: [String]) throws -> (Process, URL, URL) {
+        try launch(
+            ["party", "--config", configuration] + arguments,
+            output: URL(fileURLWithPath: configuration).deletingPathExtension())
+    }
+
+    /// Starts `cairn` with `arguments`; its output and errors go to `output`.out and `output`.err.
+    static func launch(_ arguments: [String], output base: URL) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: cairn)
-        process.arguments = ["party", "--config", configuration] + arguments
-        let base = URL(fileURLWithPath: configuration).deletingPathExtension()
+        process.arguments = arguments
         let out = base.appendingPathExtension("out"), err = base.appendingPathExtension("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)

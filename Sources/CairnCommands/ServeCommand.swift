@@ -1,0 +1,102 @@
+import ArgumentParser
+import CairnService
+import CairnStore
+import Foundation
+
+/// `cairn serve`: the study service, the HTTP API of `docs/API.md`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the study service: the HTTP API analysts, contributors and compute parties use.",
+        discussion: """
+            Keeps studies, participation links and submissions in a SQLite database in the data \
+            directory, or in PostgreSQL with --database. On first start it writes the operator \
+            token, which creating a study needs, to <data directory>/operator-token (readable by \
+            you only). Prints `listening on http://HOST:PORT` on standard output once it accepts \
+            connections; stops cleanly on SIGINT or SIGTERM.
+            """)
+
+    @Option(help: "The data directory: the SQLite database and the operator token.")
+    var data: String = "cairn-data"
+
+    @Option(help: "Keep studies in PostgreSQL instead of SQLite: postgres://user:password@host:port/database.")
+    var database: String?
+
+    @Option(help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0: any free port).")
+    var port: Int = 8080
+
+    @Option(help: "The public base URL of participation links, e.g. https://cairn.example.org (default: http://<Host header>).")
+    var publicURL: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
+            throw ValidationError("--public-url must start with http:// or https://")
+        }
+        if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {
+            throw ValidationError("--database must be a postgres:// URL")
+        }
+    }
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: data)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let tokenURL = folder.appendingPathComponent("operator-token")
+        let token = try OperatorToken.loadOrCreate(at: tokenURL)
+
+        let store: any StudyStore
+        if let database {
+            store = try await PostgresStudyStore(url: database)
+            Log.info("keeping studies in PostgreSQL")
+        } else {
+            store = try SQLiteStudyStore(directory: folder)
+            Log.info("keeping studies in \(folder.appendingPathComponent(SQLiteStudyStore.fileName).path)")
+        }
+        Log.info("the operator token (needed to create studies) is in \(tokenURL.path)")
+
+        let service = StudyService(store: store, configuration: ServiceConfiguration(operatorToken: token, publicURL: publicURL))
+        do {
+            try await service.run(host: host, port: port) { host, port in
+                let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                Log.info("study service listening on \(address)")
+                print("listening on \(address)")
+                fflush(nil)
+            }
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+        Log.info("study service stopped")
+    }
+}
+
+/// The operator token file of `cairn serve`.
+enum OperatorToken {
+    /// The token in `url`, or a new one written there (mode 0600) if the file does not exist.
+    static func loadOrCreate(at url: URL) throws -> String {
+        if FileManager.default.fileExists(atPath: url.path) {
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw ValidationError("cannot read the operator token file \(url.path)")
+            }
+            let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard token.count >= 16 else {
+                throw ValidationError(
+                    "the operator token file \(url.path) holds no token of at least 16 characters; delete it to make a new one")
+            }
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? Int,
+                mode & 0o077 != 0
+            {
+                Log.info("warning: \(url.path) can be read by others; make it private with chmod 600")
+            }
+            return token
+        }
+        let token = ServiceConfiguration.generateOperatorToken()
+        try PartyFiles.writePrivate(token + "\n", to: url)
+        Log.info("wrote a new operator token to \(url.path)")
+        return token
+    }
+}

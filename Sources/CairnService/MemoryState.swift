@@ -1,0 +1,90 @@
+import Foundation
+
+/// A token bucket per key: `burst` requests at once, then one every `interval` seconds.
+actor RateLimiter<Key: Hashable & Sendable> {
+    private struct Bucket {
+        var tokens: Double
+        var updated: Date
+    }
+
+    private let limit: ServiceConfiguration.RateLimit
+    private var buckets: [Key: Bucket] = [:]
+    private var nextSweep = Date.distantPast
+
+    init(_ limit: ServiceConfiguration.RateLimit) { self.limit = limit }
+
+    /// Takes a token for `key`: `nil` if the request may go ahead, otherwise the whole seconds
+    /// until a token comes back.
+    func take(_ key: Key, now: Date) -> Int? {
+        sweep(now: now)
+        var bucket = buckets[key] ?? Bucket(tokens: Double(limit.burst), updated: now)
+        bucket.tokens = refilled(bucket, now: now)
+        bucket.updated = now
+        guard bucket.tokens >= 1 else {
+            buckets[key] = bucket
+            return max(1, Int(((1 - bucket.tokens) * limit.interval).rounded(.up)))
+        }
+        bucket.tokens -= 1
+        buckets[key] = bucket
+        return nil
+    }
+
+    private func refilled(_ bucket: Bucket, now: Date) -> Double {
+        let elapsed = max(0, now.timeIntervalSince(bucket.updated))
+        return min(Double(limit.burst), bucket.tokens + elapsed / limit.interval)
+    }
+
+    /// Forgets full buckets now and then, so that memory follows the active keys only.
+    private func sweep(now: Date) {
+        guard now >= nextSweep else { return }
+        nextSweep = now.addingTimeInterval(60)
+        buckets = buckets.filter { refilled($0.value, now: now) < Double(limit.burst) }
+    }
+}
+
+/// The compute parties' session tokens, kept in memory only, by their SHA-256.
+actor PartySessions {
+    struct Session {
+        var studyID: String
+        /// 0-based.
+        var party: Int
+        var expiresAt: Date
+    }
+
+    private var sessions: [[UInt8]: Session] = [:]
+
+    func add(digest: [UInt8], _ session: Session, now: Date) {
+        sessions = sessions.filter { $0.value.expiresAt > now }
+        sessions[digest] = session
+    }
+
+    /// Whether the token with this digest is a live session for the study and party.
+    func isValid(digest: [UInt8], studyID: String, party: Int, now: Date) -> Bool {
+        guard let session = sessions[digest] else { return false }
+        return session.studyID == studyID && session.party == party && session.expiresAt > now
+    }
+}
+
+/// Analyst credentials recently verified, by SHA-256 of study ID and credential, so that a
+/// dashboard polling the service does not cost a scrypt computation per request.
+actor CredentialCache {
+    private var verified: [[UInt8]: Date] = [:]
+    private let lifetime: TimeInterval
+    private let capacity = 10_000
+
+    init(lifetime: TimeInterval) { self.lifetime = lifetime }
+
+    func contains(_ key: [UInt8], now: Date) -> Bool {
+        guard let expiry = verified[key] else { return false }
+        if expiry > now { return true }
+        verified[key] = nil
+        return false
+    }
+
+    func insert(_ key: [UInt8], now: Date) {
+        guard lifetime > 0 else { return }
+        if verified.count >= capacity { verified = verified.filter { $0.value > now } }
+        if verified.count >= capacity { verified.removeAll() }
+        verified[key] = now.addingTimeInterval(lifetime)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// How a ``StudyService`` behaves: the operator's token, where participation links point, the
+/// size limits and rate limits of `docs/API.md`, and the clock (injectable so that tests can move
+/// time forward).
+public struct ServiceConfiguration: Sendable {
+    /// The secret the operator of the service presents to create studies.
+    public var operatorToken: String
+    /// The base of the participation links' URLs (`cairn serve --public-url`), for example
+    /// `https://cairn.example.org`; `nil`: `http://<Host header>`.
+    public var publicURL: String?
+    /// Request size and page size limits.
+    public var limits: Limits
+    /// Submission requests (`GET` and `PUT` of a contribution) per participation link.
+    public var contributionRate: RateLimit
+    /// Party session requests per study and party.
+    public var sessionRate: RateLimit
+    /// How long a party's session token is valid.
+    public var sessionLifetime: TimeInterval
+    /// How long a successful check of an analyst credential is remembered, so that a dashboard
+    /// polling the service does not cost a scrypt computation per request.
+    public var credentialCacheLifetime: TimeInterval
+    /// The current time.
+    public var now: @Sendable () -> Date
+
+    public init(
+        operatorToken: String, publicURL: String? = nil, limits: Limits = Limits(),
+        contributionRate: RateLimit = .standard, sessionRate: RateLimit = .standard,
+        sessionLifetime: TimeInterval = 3600, credentialCacheLifetime: TimeInterval = 300,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.operatorToken = operatorToken
+        self.publicURL = publicURL
+        self.limits = limits
+        self.contributionRate = contributionRate
+        self.sessionRate = sessionRate
+        self.sessionLifetime = sessionLifetime
+        self.credentialCacheLifetime = credentialCacheLifetime
+        self.now = now
+    }
+
+    /// A fresh operator token: 32 random bytes as base64url without padding (43 characters).
+    public static func generateOperatorToken() -> String {
+        Secrets.base64url(Secrets.randomBytes(32))
+    }
+
+    /// The size limits of `docs/API.md`.
+    public struct Limits: Sendable {
+        /// The largest study definition, in bytes.
+        public var definitionBytes: Int
+        /// The largest body of a links request, in bytes.
+        public var linksRequestBytes: Int
+        /// The most links one request may create.
+        public var maximumLinkCount: Int
+        /// What a submission may carry beyond the size of a well-formed envelope for its study.
+        public var submissionSlackBytes: Int
+        /// The most records in one page of a party's shares.
+        public var maximumSharesPage: Int
+        /// The records in a page of a party's shares when the request does not say.
+        public var defaultSharesPage: Int
+
+        public init(
+            definitionBytes: Int = 1 << 20, linksRequestBytes: Int = 64 << 10, maximumLinkCount: Int = 100_000,
+            submissionSlackBytes: Int = 4096, maximumSharesPage: Int = 5000, defaultSharesPage: Int = 1000
+        ) {
+            self.definitionBytes = definitionBytes
+            self.linksRequestBytes = linksRequestBytes
+            self.maximumLinkCount = maximumLinkCount
+            self.submissionSlackBytes = submissionSlackBytes
+            self.maximumSharesPage = maximumSharesPage
+            self.defaultSharesPage = defaultSharesPage
+        }
+    }
+
+    /// A token bucket: `burst` requests at once, then one more every `interval` seconds.
+    public struct RateLimit: Sendable, Equatable {
+        /// The bucket's size: requests allowed in a burst.
+        public var burst: Int
+        /// Seconds for one token to come back.
+        public var interval: TimeInterval
+
+        public init(burst: Int, interval: TimeInterval) {
+            precondition(burst >= 1 && interval > 0, "a rate limit needs a burst of at least 1 and a positive interval")
+            self.burst = burst
+            self.interval = interval
+        }
+
+        /// 20 requests in a burst, then one every 3 seconds (`docs/API.md`).
+        public static let standard = RateLimit(burst: 20, interval: 3)
+    }
+}

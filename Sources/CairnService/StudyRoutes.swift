@@ -1,0 +1,332 @@
+import CairnStore
+import CairnStudy
+import Foundation
+import Hummingbird
+
+// The operator's and the analyst's endpoints, the public study and the contributor's page.
+
+extension StudyService {
+    // MARK: POST /api/v1/studies
+
+    struct CreatedStudy: Encodable {
+        var study: String
+        var status: String
+        var analystCredential: String
+    }
+
+    func createStudy(_ request: Request, _ context: Context) async throws -> Response {
+        try requireOperator(request)
+        let body = try await body(request, limit: configuration.limits.definitionBytes)
+        let definition: StudyDefinition
+        do {
+            definition = try StudyDefinition.load(from: body)
+            _ = try StudyFacts(definition: definition)
+        } catch let error as StudyProblems {
+            let count = error.problems.count == 1 ? "1 problem" : "\(error.problems.count) problems"
+            throw ServiceError(
+                .unprocessableContent, "the study definition is not valid (\(count))",
+                problems: error.problems.map(\.description))
+        } catch {
+            throw ServiceError(
+                .unprocessableContent, "the study definition is not valid", problems: [String(describing: error)])
+        }
+        let credential = AnalystCredential.generate()
+        let record = StudyRecord(
+            id: definition.id, definition: body, analystCredentialHash: try await AnalystCredential.hash(credential),
+            createdAt: now)
+        do {
+            try await store.createStudy(record)
+        } catch StoreError.studyExists {
+            throw ServiceError(.conflict, "a study \"\(definition.id)\" already exists")
+        }
+        logger.info("study \(definition.id) created")
+        return Reply.json(
+            CreatedStudy(study: definition.id, status: StudyStatus.open.rawValue, analystCredential: credential),
+            status: .created)
+    }
+
+    // MARK: GET /api/v1/studies/{study}
+
+    func getStudy(_ request: Request, _ context: Context) async throws -> Response {
+        let record = try await study(context)
+        func quoted(_ date: Date?) -> String { date.map { "\"\(Reply.time($0))\"" } ?? "null" }
+        // The definition as uploaded (it was read as JSON when the study was created).
+        var definition = Array(record.definition)
+        if definition.starts(with: [0xEF, 0xBB, 0xBF]) { definition.removeFirst(3) }
+        let body =
+            Array("{\"closedAt\":\(quoted(record.closedAt)),\"createdAt\":\(quoted(record.createdAt)),\"definition\":".utf8)
+            + definition + Array(",\"status\":\"\(record.status.rawValue)\"}".utf8)
+        return Reply.bytes(body, contentType: "application/json")
+    }
+
+    // MARK: POST /api/v1/studies/{study}/links
+
+    struct LinksRequest: Decodable {
+        var count: Int
+        var cohorts: [String: String]?
+    }
+
+    struct Link: Encodable {
+        var code: String
+        var url: String
+        var cohorts: [String: String]
+    }
+
+    func createLinks(_ request: Request, _ context: Context) async throws -> Response {
+        let record = try await study(context)
+        try await requireAnalyst(request, record)
+        let body = try await body(request, limit: configuration.limits.linksRequestBytes)
+        let wanted: LinksRequest
+        do {
+            wanted = try JSONDecoder().decode(LinksRequest.self, from: body)
+        } catch {
+            throw ServiceError(.badRequest, "the body is not a links request: \(Self.explain(error))")
+        }
+        let maximum = configuration.limits.maximumLinkCount
+        guard (1...maximum).contains(wanted.count) else {
+            throw ServiceError(.unprocessableContent, "count must be a number from 1 to \(maximum), not \(wanted.count)")
+        }
+        let facts = try await facts(record)
+        let cohorts = try linkCohorts(wanted.cohorts ?? [:], facts: facts)
+        let closed = ServiceError(.conflict, "study \"\(record.id)\" is closed and takes no more participation links")
+        guard record.status == .open else { throw closed }
+
+        let base = publicBase(request) + "/contribute/" + record.id + "#"
+        let created = now
+        // One link: a fresh code, stored as its tag only.
+        @Sendable func makeLink() async throws -> Link {
+            while true {
+                let code = Secrets.base64url(Secrets.randomBytes(18))
+                let tag = ParticipantTag(studyID: record.id, participationCode: code)
+                do {
+                    try await store.addParticipant(
+                        ParticipationLink(studyID: record.id, participant: tag, cohortTags: cohorts, createdAt: created))
+                    return Link(code: code, url: base + code, cohorts: cohorts)
+                } catch StoreError.participantExists {
+                    continue  // 144 random bits collided: draw another code
+                } catch StoreError.studyClosed {
+                    throw closed
+                }
+            }
+        }
+        // A few at a time: each is its own transaction, and a database round trip or two.
+        let links = try await withThrowingTaskGroup(of: Link.self, returning: [Link].self) { group in
+            var links: [Link] = []
+            links.reserveCapacity(wanted.count)
+            var started = 0
+            while started < min(Self.linksInFlight, wanted.count) {
+                group.addTask(operation: makeLink)
+                started += 1
+            }
+            while let link = try await group.next() {
+                links.append(link)
+                if started < wanted.count {
+                    group.addTask(operation: makeLink)
+                    started += 1
+                }
+            }
+            return links
+        }
+        logger.info("study \(record.id): \(links.count) participation links created")
+
+        if request.headers[.accept]?.lowercased().contains("text/csv") == true {
+            let columns = facts.linkCohorts.map(\.id)
+            var lines = [(["url", "code"] + columns).map(Self.csvField).joined(separator: ",")]
+            for link in links {
+                lines.append(
+                    ([link.url, link.code] + columns.map { link.cohorts[$0] ?? "" }).map(Self.csvField).joined(separator: ","))
+            }
+            return Reply.bytes(
+                Array((lines.joined(separator: "\r\n") + "\r\n").utf8), status: .created,
+                contentType: "text/csv; charset=utf-8")
+        }
+        return Reply.json(["links": links], status: .created)
+    }
+
+    /// Links stored concurrently by one request.
+    static let linksInFlight = 8
+
+    /// The cohort tags of new links: every link-assigned cohort with one of its options, nothing else.
+    func linkCohorts(_ given: [String: String], facts: StudyFacts) throws -> [String: String] {
+        func list(_ options: [String]) -> String { options.map { "\"\($0)\"" }.joined(separator: ", ") }
+        var problems: [String] = []
+        for cohort in facts.linkCohorts {
+            guard let option = given[cohort.id] else {
+                problems.append(
+                    "cohort \"\(cohort.id)\" is assigned by link: give one of its options (\(list(cohort.options)))")
+                continue
+            }
+            if !cohort.options.contains(option) {
+                problems.append(
+                    "cohort \"\(cohort.id)\" has no option \(Self.short(option)); its options are \(list(cohort.options))")
+            }
+        }
+        for id in given.keys.sorted() where !facts.linkCohorts.contains(where: { $0.id == id }) {
+            problems.append(
+                facts.definition.allCohorts.contains { $0.id == id }
+                    ? "cohort \"\(id)\" is chosen by each contributor, not assigned by link"
+                    : "the study has no cohort \(Self.short(id))")
+        }
+        guard problems.isEmpty else {
+            throw ServiceError(.unprocessableContent, "the links' cohorts do not fit the study: " + problems.joined(separator: "; "))
+        }
+        return given
+    }
+
+    /// `--public-url`, or `http://` and the request's Host header.
+    func publicBase(_ request: Request) -> String {
+        if let base = configuration.publicURL {
+            return base.hasSuffix("/") ? String(base.dropLast()) : base
+        }
+        return "http://" + (request.head.authority ?? "localhost")
+    }
+
+    // MARK: GET /api/v1/studies/{study}/participation
+
+    struct Participation: Encodable {
+        struct Bucket: Encodable {
+            var start: String
+            var submissions: Int
+            var participants: Int
+        }
+
+        var status: String
+        var linked: Int
+        var submitted: Int
+        var byCohort: [String: [String: Int]]
+        var bucket: String
+        var overTime: [Bucket]
+    }
+
+    func participation(_ request: Request, _ context: Context) async throws -> Response {
+        let record = try await study(context)
+        try await requireAnalyst(request, record)
+        let bucket: TimeBucket
+        switch request.uri.queryParameters.get("bucket") {
+        case nil, "hour": bucket = .hour
+        case "day": bucket = .day
+        default: throw ServiceError(.badRequest, "bucket must be hour or day")
+        }
+        let facts = try await facts(record)
+        let counts = try await store.participationCounts(studyID: record.id)
+        let overTime = try await store.submissionsOverTime(studyID: record.id, bucket: bucket)
+        // Every option of every link-assigned cohort, with 0 where nobody has submitted yet.
+        var byCohort: [String: [String: Int]] = [:]
+        for cohort in facts.linkCohorts {
+            byCohort[cohort.id] = Dictionary(uniqueKeysWithValues: cohort.options.map { ($0, counts.byCohort[cohort.id]?[$0] ?? 0) })
+        }
+        return Reply.json(
+            Participation(
+                status: record.status.rawValue, linked: counts.linked, submitted: counts.submitted, byCohort: byCohort,
+                bucket: bucket == .hour ? "hour" : "day",
+                overTime: overTime.map {
+                    .init(start: Reply.time($0.start), submissions: $0.submissions, participants: $0.participants)
+                }))
+    }
+
+    // MARK: POST /api/v1/studies/{study}/close
+
+    struct Closed: Encodable {
+        var status: String
+        var submitted: Int
+    }
+
+    func closeStudy(_ request: Request, _ context: Context) async throws -> Response {
+        let record = try await study(context)
+        try await requireAnalyst(request, record)
+        if record.status == .open {
+            try await store.closeStudy(id: record.id, at: now)
+            logger.info("study \(record.id) closed")
+        }
+        let counts = try await store.participationCounts(studyID: record.id)
+        return Reply.json(Closed(status: StudyStatus.closed.rawValue, submitted: counts.submitted))
+    }
+
+    // MARK: GET /contribute/{study}
+
+    /// A plain page for a participation link: no script, nothing loaded from elsewhere.
+    func contributorPage(_ request: Request, _ context: Context) async throws -> Response {
+        let record = try await study(context)
+        let definition = try await facts(record).definition
+        let link = publicBase(request) + "/contribute/" + record.id + "#…"
+        let status =
+            record.status == .open
+            ? ""
+            : "<p><strong>This study is closed: it no longer accepts submissions.</strong></p>\n"
+        let page = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="referrer" content="no-referrer">
+            <title>\(Self.html(definition.title)) – Cairn</title>
+            </head>
+            <body>
+            <h1>\(Self.html(definition.title))</h1>
+            \(definition.description.map { "<p>\(Self.html($0))</p>\n" } ?? "")\(status)<p>This is your personal \
+            participation link. Filling in the study's tables in the browser comes in a later version of Cairn.</p>
+            <p>For now, fill them in as a CSV file and send them with the Cairn command-line tool. Copy the full \
+            address of this page from your browser's address bar, including the part after <code>#</code> (your \
+            participation code: browsers never send it to the server), and run:</p>
+            <pre>cairn submit --link '\(Self.html(link))' --file table.csv</pre>
+            <p>Your numbers are encrypted on your computer and split among the study's compute parties; no single \
+            organization, including the one running this service, can read them. Keep the address private: \
+            whoever has it can submit in your name.</p>
+            </body>
+            </html>
+
+            """
+        return Reply.bytes(
+            Array(page.utf8), contentType: "text/html; charset=utf-8",
+            headers: [
+                .contentSecurityPolicy: "default-src 'none'", .init("Referrer-Policy")!: "no-referrer",
+                .init("X-Content-Type-Options")!: "nosniff",
+            ])
+    }
+
+    // MARK: - Text
+
+    static func html(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Text from a request, quoted and cut short for a message.
+    static func short(_ text: String) -> String {
+        text.count <= 60 ? "\"\(text)\"" : "\"\(text.prefix(57))…\""
+    }
+
+    /// Which field of a JSON body could not be read.
+    static func explain(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "it is not JSON" }
+        func field(_ path: [any CodingKey]) -> String {
+            "the field \"" + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".") + "\""
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            return "\(field(context.codingPath + [key])) is missing"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context):
+            return context.codingPath.isEmpty ? "it is not a JSON object" : "\(field(context.codingPath)) has the wrong type"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? "it is not JSON" : "\(field(context.codingPath)) is not valid"
+        @unknown default:
+            return "it could not be read"
+        }
+    }
+}
