@@ -1,23 +1,45 @@
 import CairnArithmetic
 import CairnStudy
 
-/// Plausible filled-in tables for any study, for the demo, the benchmark and the tests: headcounts
-/// (a third of cells empty of people), money and months that scale with the headcount, so that
-/// the study's validation and cross-table rules hold. Not cryptographic: a public, seeded generator.
+/// Plausible filled-in tables for any study, for the demo, the benchmark and the tests: headcounts,
+/// money and months that scale with the headcount, so that the study's validation and cross-table
+/// rules hold. Employers differ in how many cells they fill, and some columns are rare everywhere,
+/// so that some cells have too few contributors, as in a real study. Cells without people are left
+/// empty where the rules allow it. Not cryptographic: a public, seeded generator.
 struct SimulatedTables {
     let definition: StudyDefinition
+    /// How common each column is, by column count and index: the same for every contributor.
+    private let columnWeights: [Int: [Double]]
+
+    init(definition: StudyDefinition) {
+        self.definition = definition
+        var generator = SplitMix64(seed: 0x5EED)
+        var weights: [Int: [Double]] = [:]
+        for table in definition.tables {
+            let columns = definition.columnLabels(of: table).count
+            if weights[columns] == nil {
+                weights[columns] = (0..<columns).map { _ in generator.next() % 5 == 0 ? 0.08 : 0.5 + Double(generator.next() % 50) / 100 }
+            }
+        }
+        columnWeights = weights
+    }
 
     /// One contributor's tables. `linkCohorts` are the options the participation link assigned.
     func make(using generator: inout SplitMix64, linkCohorts: [String: String] = [:]) -> FilledTables {
         let tables = definition.tables
+        let density = 0.4 + Double(generator.next() % 60) / 100
         // One headcount grid per shape, shared by every table of that shape, so that zero-together
         // rules between a headcount table and its money tables hold.
         var headcounts: [String: [[Int64]]] = [:]
         func headcountGrid(rows: Int, columns: Int) -> [[Int64]] {
             let shape = "\(rows)x\(columns)"
             if let grid = headcounts[shape] { return grid }
+            let weights = columnWeights[columns] ?? []
             let grid = (0..<rows).map { _ in
-                (0..<columns).map { _ in generator.next() % 3 == 0 ? Int64(0) : Int64(1 + generator.next() % 40) }
+                (0..<columns).map { column -> Int64 in
+                    let occupied = Double(generator.next() % 1000) / 1000 < density * weights[column]
+                    return occupied ? Int64(1 + generator.next() % 40) : 0
+                }
             }
             headcounts[shape] = grid
             return grid
@@ -27,13 +49,13 @@ struct SimulatedTables {
             definition.allRules.filter { $0.rule == .notGreaterThan && $0.tables.count == 2 }.map { ($0.tables[0], $0.tables[1]) },
             uniquingKeysWith: { first, _ in first })
         let ordered = tables.filter { capped[$0.id] == nil } + tables.filter { capped[$0.id] != nil }
-        var values: [String: [[Int64]]] = [:]
+        var values: [String: [[Int64]]] = [:], filled: [String: [[String?]]] = [:]
         for table in ordered {
             let rows = definition.rowLabels(of: table).count, columns = definition.columnLabels(of: table).count
             let people = headcountGrid(rows: rows, columns: columns)
-            var grid: [[Int64]] = []
+            var grid: [[Int64]] = [], text: [[String?]] = []
             for row in 0..<rows {
-                var line: [Int64] = []
+                var line: [Int64] = [], textLine: [String?] = []
                 for column in 0..<columns {
                     let n = people[row][column]
                     var value: Int64
@@ -50,17 +72,21 @@ struct SimulatedTables {
                     if let maximum = rules.maximum { value = min(value, Int64(maximum)) }
                     if let minimum = rules.minimum { value = max(value, Int64(minimum.rounded(.up))) }
                     line.append(value)
+                    // A cell without people is left empty where allowed (zero and empty count alike
+                    // in the cross-table rules).
+                    textLine.append(n == 0 && value == 0 && rules.required != true ? nil : String(value))
                 }
                 grid.append(line)
+                text.append(textLine)
             }
             values[table.id] = grid
+            filled[table.id] = text
         }
         var cohorts: [String: String] = [:]
         for cohort in definition.allCohorts where !cohort.options.isEmpty {
             cohorts[cohort.id] =
                 linkCohorts[cohort.id] ?? cohort.options[Int(generator.next() % UInt64(cohort.options.count))]
         }
-        return FilledTables(
-            tables: values.mapValues { $0.map { $0.map { String($0) } } }, cohorts: cohorts)
+        return FilledTables(tables: filled, cohorts: cohorts)
     }
 }
