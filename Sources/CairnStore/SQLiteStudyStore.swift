@@ -98,7 +98,9 @@ public final class SQLiteStudyStore: StudyStore {
     }
 
     public func study(id: String) async throws -> StudyRecord? {
-        try await read { db in try StudyRow.fetchOne(db, key: id)?.record() }
+        try await read { db in
+            try StudyRow.fetchOne(db.cachedStatement(sql: "SELECT * FROM studies WHERE id = ?"), arguments: [id])?.record()
+        }
     }
 
     public func closeStudy(id: String, at time: Date) async throws {
@@ -133,7 +135,8 @@ public final class SQLiteStudyStore: StudyStore {
     public func participant(studyID: String, tag: ParticipantTag) async throws -> ParticipationLink? {
         try await read { db in
             try ParticipationLinkRow.fetchOne(
-                db, key: ["study_id": studyID, "participant": Data(tag.bytes)]
+                db.cachedStatement(sql: "SELECT * FROM participation_links WHERE study_id = ? AND participant = ?"),
+                arguments: [studyID, Data(tag.bytes)]
             )?.link()
         }
     }
@@ -145,19 +148,21 @@ public final class SQLiteStudyStore: StudyStore {
         try StoreError.validate(request)
         return try await write { db in
             let tag = Data(request.participant.bytes)
-            let status = try String.fetchOne(db, sql: "SELECT status FROM studies WHERE id = ?", arguments: [request.studyID])
+            // Cached statements: this runs for every submission.
+            let status = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT status FROM studies WHERE id = ?"), arguments: [request.studyID])
             let linked = try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM participation_links WHERE study_id = ? AND participant = ?",
+                db.cachedStatement(sql: "SELECT 1 FROM participation_links WHERE study_id = ? AND participant = ?"),
                 arguments: [request.studyID, tag]) ?? false
             let logged = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT submission_number, received_at FROM submission_log
-                    WHERE study_id = ? AND participant = ? AND request_id = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT submission_number, received_at FROM submission_log
+                        WHERE study_id = ? AND participant = ? AND request_id = ?
+                        """),
                 arguments: [request.studyID, tag, request.requestID])
             let current = try Int64.fetchOne(
-                db, sql: "SELECT submission_number FROM submissions WHERE study_id = ? AND participant = ?",
+                db.cachedStatement(sql: "SELECT submission_number FROM submissions WHERE study_id = ? AND participant = ?"),
                 arguments: [request.studyID, tag])
             let decision = try StoreLogic.decide(
                 request, status: try status.map(StoreLogic.status), linked: linked,

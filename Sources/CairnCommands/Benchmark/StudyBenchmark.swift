@@ -98,7 +98,7 @@ extension StudyBenchmark {
 
         Log.info("submitting \(count) envelopes of \(envelopes[0].count) bytes over HTTP")
         let ingest = try await Stopwatch.time {
-            try await Concurrently.forEach(count, width: 16) { k in
+            try await Concurrently.forEach(count, width: 8) { k in
                 _ = try await client.submit(study: created.study, code: parsed[k].code, envelope: envelopes[k])
             }
         }
