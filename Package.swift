@@ -103,6 +103,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Test support shared by the store's and the service's tests: the backends to run against.
+        .target(name: "CairnStoreTesting", dependencies: ["CairnStore"], path: "Sources/CairnStoreTesting"),
         // Operating-system settings Swift's Glibc module does not expose (malloc tuning).
         .target(name: "CCairnSystem"),
         // The command-line tool's logic, kept in a library so tests can call it.
@@ -141,14 +143,14 @@ let package = Package(
         .testTarget(
             name: "CairnServiceTests",
             dependencies: [
-                "CairnService", "CairnStore", "CairnStudy", "CairnClient",
+                "CairnService", "CairnStore", "CairnStoreTesting", "CairnStudy", "CairnClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(
             name: "CairnStoreTests",
             dependencies: [
-                "CairnStore", "CairnStudy",
+                "CairnStore", "CairnStoreTesting", "CairnStudy",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

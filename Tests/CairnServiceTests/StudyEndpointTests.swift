@@ -1,5 +1,6 @@
 import CairnService
 import CairnStore
+import CairnStoreTesting
 import CairnStudy
 import Foundation
 import Hummingbird

@@ -1,4 +1,5 @@
 import CairnStore
+import CairnStoreTesting
 import CairnStudy
 import Foundation
 import Testing
