@@ -45,20 +45,21 @@ public struct ServiceClient: Sendable {
 
     // MARK: Analyst
 
-    /// `POST /api/v1/studies/{study}/links`, as JSON.
+    /// `POST /api/v1/studies/{study}/links`, as JSON. Links stop working at `expiresAt`, or when
+    /// the study closes.
     public func createLinks(
-        study studyID: String, count: Int, cohorts: [String: String] = [:], credential: String
+        study studyID: String, count: Int, cohorts: [String: String] = [:], expiresAt: Date? = nil, credential: String
     ) async throws -> [CreatedLink] {
-        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts.isEmpty ? nil : cohorts))
+        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts, expiresAt: expiresAt))
         let answer = try await send(.POST, "/api/v1/studies/\(studyID)/links", bearer: credential, body: body)
         return try decode(LinksAnswer.self, answer).links
     }
 
     /// `POST /api/v1/studies/{study}/links`, as CSV for mail merge.
     public func createLinksCSV(
-        study studyID: String, count: Int, cohorts: [String: String] = [:], credential: String
+        study studyID: String, count: Int, cohorts: [String: String] = [:], expiresAt: Date? = nil, credential: String
     ) async throws -> String {
-        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts.isEmpty ? nil : cohorts))
+        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts, expiresAt: expiresAt))
         let answer = try await send(
             .POST, "/api/v1/studies/\(studyID)/links", bearer: credential, body: body, accept: "text/csv")
         return String(decoding: answer, as: UTF8.self)
@@ -247,6 +248,7 @@ public struct CreatedLink: Codable, Sendable {
     public var code: String
     public var url: String
     public var cohorts: [String: String]?
+    public var expiresAt: Date?
 }
 
 public struct Participation: Codable, Sendable {
@@ -285,9 +287,16 @@ public struct SubmissionAcknowledgement: Codable, Sendable {
     public var retry: Bool
 }
 
-struct LinksRequest: Codable {
+struct LinksRequest: Encodable {
     var count: Int
     var cohorts: [String: String]?
+    var expiresAt: String?
+
+    init(count: Int, cohorts: [String: String], expiresAt: Date?) {
+        self.count = count
+        self.cohorts = cohorts.isEmpty ? nil : cohorts
+        self.expiresAt = expiresAt?.formatted(.iso8601)
+    }
 }
 
 struct LinksAnswer: Codable {

@@ -46,6 +46,12 @@ enum Reply {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 
+    /// An ISO 8601 time with or without fractional seconds; `nil` otherwise.
+    static func parseTime(_ text: String) -> Date? {
+        (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+            ?? (try? Date(text, strategy: Date.ISO8601FormatStyle()))
+    }
+
     struct ErrorBody: Encodable {
         var error: String
         var problems: [String]?

@@ -64,12 +64,15 @@ extension StudyService {
     struct LinksRequest: Decodable {
         var count: Int
         var cohorts: [String: String]?
+        /// ISO 8601; the links stop working then (by default, when the study closes).
+        var expiresAt: String?
     }
 
     struct Link: Encodable {
         var code: String
         var url: String
         var cohorts: [String: String]
+        var expiresAt: String?
     }
 
     func createLinks(_ request: Request, _ context: Context) async throws -> Response {
@@ -88,6 +91,15 @@ extension StudyService {
         }
         let facts = try await facts(record)
         let cohorts = try linkCohorts(wanted.cohorts ?? [:], facts: facts)
+        let expiry = try wanted.expiresAt.map { text in
+            guard let date = Reply.parseTime(text) else {
+                throw ServiceError(.badRequest, "expiresAt must be an ISO 8601 time such as 2027-01-31T23:59:59Z, not \"\(text)\"")
+            }
+            guard date > now else {
+                throw ServiceError(.unprocessableContent, "expiresAt (\(text)) is not in the future")
+            }
+            return date
+        }
         let closed = ServiceError(.conflict, "study \"\(record.id)\" is closed and takes no more participation links")
         guard record.status == .open else { throw closed }
 
@@ -99,9 +111,11 @@ extension StudyService {
                 let code = Secrets.base64url(Secrets.randomBytes(18))
                 let tag = ParticipantTag(studyID: record.id, participationCode: code)
                 do {
-                    try await store.addParticipant(
-                        ParticipationLink(studyID: record.id, participant: tag, cohortTags: cohorts, createdAt: created))
-                    return Link(code: code, url: base + code, cohorts: cohorts)
+                    let link = ParticipationLink(
+                        studyID: record.id, participant: tag, cohortTags: cohorts, createdAt: created, expiresAt: expiry)
+                    try await store.addParticipant(link)
+                    return Link(
+                        code: code, url: base + code, cohorts: cohorts, expiresAt: link.expiresAt.map(Reply.time))
                 } catch StoreError.participantExists {
                     continue  // 144 random bits collided: draw another code
                 } catch StoreError.studyClosed {

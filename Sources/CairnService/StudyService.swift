@@ -151,6 +151,11 @@ extension StudyService {
         else {
             throw ServiceError(.unauthorized, "this participation link is not valid for this study")
         }
+        if let expiresAt = link.expiresAt, now >= expiresAt {
+            throw ServiceError(
+                .gone,
+                "this participation link expired on \(Reply.time(expiresAt)); ask the study's analyst for a new one")
+        }
         if let wait = await contributionLimiter.take(link.participant, now: now) {
             throw Self.tooManyRequests(wait, "too many requests from this participation link")
         }

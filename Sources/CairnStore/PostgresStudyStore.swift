@@ -181,7 +181,9 @@ public final class PostgresStudyStore: StudyStore {
                 """,
                 "CREATE INDEX submission_log_time ON submission_log(study_id, received_at)",
             ]
-        )
+        ),
+        // v2: participation links may expire before the study closes.
+        ("v2", ["ALTER TABLE participation_links ADD COLUMN expires_at BIGINT"]),
     ]
 
     /// Applies the migrations not yet applied, in one transaction, under an advisory lock so that
@@ -268,8 +270,8 @@ public final class PostgresStudyStore: StudyStore {
             guard status == .open else { throw StoreError.studyClosed(link.studyID) }
             let inserted = try await connection.query(
                 """
-                INSERT INTO participation_links (study_id, participant, cohort_tags, created_at)
-                VALUES (\(row.studyID), \(row.participant), \(row.cohortTags), \(row.createdAt))
+                INSERT INTO participation_links (study_id, participant, cohort_tags, created_at, expires_at)
+                VALUES (\(row.studyID), \(row.participant), \(row.cohortTags), \(row.createdAt), \(row.expiresAt))
                 ON CONFLICT (study_id, participant) DO NOTHING RETURNING study_id
                 """, logger: self.logger
             ).collect()
@@ -282,15 +284,16 @@ public final class PostgresStudyStore: StudyStore {
         return try await transaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT cohort_tags, created_at FROM participation_links
+                SELECT cohort_tags, created_at, expires_at FROM participation_links
                 WHERE study_id = \(studyID) AND participant = \(participant)
                 """, logger: self.logger
             ).collect()
             guard let row = rows.first else { return nil }
-            let (cohortTags, createdAt) = try row.decode((String, Int64).self)
+            let (cohortTags, createdAt, expiresAt) = try row.decode((String, Int64, Int64?).self)
             var link = ParticipationLink(
                 studyID: studyID, participant: tag, cohortTags: try StoreLogic.decodeCohortTags(cohortTags))
             link.createdAt = Date(millisecondsSince1970: createdAt)
+            link.expiresAt = expiresAt.map { Date(millisecondsSince1970: $0) }
             return link
         }
     }

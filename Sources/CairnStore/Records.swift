@@ -50,12 +50,14 @@ struct ParticipationLinkRow: Codable, Sendable, FetchableRecord, PersistableReco
     var participant: Data
     var cohortTags: String
     var createdAt: Int64
+    var expiresAt: Int64?
 
     enum CodingKeys: String, CodingKey {
         case participant
         case studyID = "study_id"
         case cohortTags = "cohort_tags"
         case createdAt = "created_at"
+        case expiresAt = "expires_at"
     }
 
     init(_ link: ParticipationLink) {
@@ -63,6 +65,7 @@ struct ParticipationLinkRow: Codable, Sendable, FetchableRecord, PersistableReco
         participant = Data(link.participant.bytes)
         cohortTags = StoreLogic.encodeCohortTags(link.cohortTags)
         createdAt = link.createdAt.millisecondsSince1970
+        expiresAt = link.expiresAt?.millisecondsSince1970
     }
 
     func link() throws(StoreError) -> ParticipationLink {
@@ -70,6 +73,7 @@ struct ParticipationLinkRow: Codable, Sendable, FetchableRecord, PersistableReco
             studyID: studyID, participant: try StoreLogic.tag(participant),
             cohortTags: try StoreLogic.decodeCohortTags(cohortTags))
         link.createdAt = Date(millisecondsSince1970: createdAt)
+        link.expiresAt = expiresAt.map { Date(millisecondsSince1970: $0) }
         return link
     }
 }

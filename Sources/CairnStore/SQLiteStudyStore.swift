@@ -84,6 +84,10 @@ public final class SQLiteStudyStore: StudyStore {
                     CREATE INDEX submission_log_time ON submission_log(study_id, received_at);
                     """)
         }
+        // v2: participation links may expire before the study closes.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE participation_links ADD COLUMN expires_at INTEGER")
+        }
         return migrator
     }
 

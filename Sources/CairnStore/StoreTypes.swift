@@ -57,12 +57,18 @@ public struct ParticipationLink: Sendable, Equatable {
     /// Cohort name → value (for example `"region": "north"`); empty if the study has no cohorts.
     public var cohortTags: [String: String]
     public var createdAt: Date
+    /// When the link stops working; `nil`: when the study closes.
+    public var expiresAt: Date?
 
-    public init(studyID: String, participant: ParticipantTag, cohortTags: [String: String] = [:], createdAt: Date = Date()) {
+    public init(
+        studyID: String, participant: ParticipantTag, cohortTags: [String: String] = [:], createdAt: Date = Date(),
+        expiresAt: Date? = nil
+    ) {
         self.studyID = studyID
         self.participant = participant
         self.cohortTags = cohortTags
         self.createdAt = createdAt.wholeMilliseconds
+        self.expiresAt = expiresAt?.wholeMilliseconds
     }
 }
 

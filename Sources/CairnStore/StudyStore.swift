@@ -27,7 +27,8 @@ import Foundation
 /// ## Schema (migration `v1`)
 ///
 /// Migrations are registered once, in order, and are never edited after they ship: a change
-/// is a new migration (`v2`, …). Times are whole milliseconds since 1970 (UTC) as 64-bit integers;
+/// is a new migration. `v2` adds `participation_links.expires_at INT8 NULL` (when a link stops
+/// working; `NULL`: when the study closes). Times are whole milliseconds since 1970 (UTC) as 64-bit integers;
 /// submission numbers are 64-bit integers holding a `UInt32`; tags are 32-byte blobs.
 ///
 /// ```

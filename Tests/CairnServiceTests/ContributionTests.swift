@@ -1,4 +1,4 @@
-import CairnService
+@testable import CairnService
 import CairnStore
 import CairnStoreTesting
 import CairnStudy
@@ -152,6 +152,39 @@ struct ContributionTests {
             let missingStudy = try await service.request(.get, "/api/v1/studies/no-such-study/contribution", bearer: code)
             #expect(missingStudy.status == .notFound)
             #expect(try await service.submit(study, code: code, envelope).status == .created)
+        }
+    }
+
+    @Test("an expired participation link gets 410, and its earlier submission stays", arguments: StoreBackend.available)
+    func expiredLink(backend: StoreBackend) async throws {
+        let study = try TestStudy.make()
+        try await Harness.run(backend) { service in
+            let credential = try await service.create(study)
+            let expiresAt = Reply.time(service.clock.now.addingTimeInterval(3600))
+            let made = try await service.request(
+                .post, "/api/v1/studies/\(study.id)/links", bearer: credential,
+                body: Data(#"{"count":1,"expiresAt":"\#(expiresAt)"}"#.utf8))
+            #expect(made.status == .created)
+            let link = try #require((try made.json["links"] as? [[String: Any]])?.first)
+            #expect(link["expiresAt"] as? String == expiresAt)
+            let code = try #require(link["code"] as? String)
+            #expect(try await service.submit(study, code: code, try study.envelope(code: code, submission: 1, values: study.values(1))).status == .created)
+
+            service.clock.advance(3600)
+            let late = try await service.submit(study, code: code, try study.envelope(code: code, submission: 2, values: study.values(2)))
+            #expect(late.status == .gone)
+            #expect(try late.error == "this participation link expired on \(expiresAt); ask the study's analyst for a new one")
+            #expect(try await service.contribution(study, code: code).status == .gone)
+            let stored = try await service.store.latestSubmission(studyID: study.id, participant: study.tag(code))
+            #expect(stored?.submission == 1)
+
+            // An expiry in the past, or not a time, is refused.
+            for (expiry, status) in [(Reply.time(service.clock.now), HTTPResponse.Status.unprocessableContent), ("soon", .badRequest)] {
+                let refused = try await service.request(
+                    .post, "/api/v1/studies/\(study.id)/links", bearer: credential,
+                    body: Data(#"{"count":1,"expiresAt":"\#(expiry)"}"#.utf8))
+                #expect(refused.status == status, "\(expiry)")
+            }
         }
     }
 

@@ -122,6 +122,8 @@ struct Harness: Sendable {
     let client: any TestClientProtocol
     let clock: TestClock
     let logs: LogCapture
+    /// The service's store, to check what it holds.
+    let store: any StudyStore
 
     /// Runs `body` against a service over a fresh store of `backend`.
     static func run(
@@ -135,7 +137,7 @@ struct Harness: Sendable {
         try await backend.withStore { store in
             let service = StudyService(store: store, configuration: configuration, logger: logs.logger)
             try await Application(router: service.router()).test(.router) { client in
-                try await body(Harness(client: client, clock: clock, logs: logs))
+                try await body(Harness(client: client, clock: clock, logs: logs, store: store))
             }
         }
     }

@@ -108,6 +108,12 @@ enum StoreScenarios {
         }
         #expect(try await store.participant(studyID: id, tag: tag)?.cohortTags == ["region": "north"])
         #expect(try await store.participationCounts(studyID: id).linked == 2)
+        #expect(link.expiresAt == nil)
+        // A link may expire before the study closes (migration v2).
+        let expiring = ParticipationLink(
+            studyID: id, participant: Fixture.tag(id, 7), createdAt: Fixture.day, expiresAt: Fixture.day.addingTimeInterval(86_400.5))
+        try await store.addParticipant(expiring)
+        #expect(try await store.participant(studyID: id, tag: Fixture.tag(id, 7)) == expiring)
         // The same tag in another study is another link.
         let other = Fixture.studyID()
         try await store.createStudy(Fixture.study(other))

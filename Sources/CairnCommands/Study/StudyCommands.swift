@@ -141,8 +141,12 @@ struct LinksCommand: AsyncParsableCommand {
     @Option(help: "Write the CSV to this file (readable by you only) instead of standard output.")
     var output: String?
 
+    @Option(help: "The links stop working after this many days (by default, when the study closes).")
+    var validDays: Int?
+
     func validate() throws {
         guard (1...100_000).contains(count) else { throw ValidationError("--count must be from 1 to 100000") }
+        if let validDays, !(1...3650).contains(validDays) { throw ValidationError("--valid-days must be from 1 to 3650") }
         for pair in cohort where !pair.contains("=") {
             throw ValidationError("--cohort takes id=option, for example --cohort region=North")
         }
@@ -154,8 +158,9 @@ struct LinksCommand: AsyncParsableCommand {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             cohorts[parts[0]] = parts[1]
         }
+        let expiresAt = validDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
         let csv = try await service.client.createLinksCSV(
-            study: analyst.study, count: count, cohorts: cohorts, credential: try analyst.credential())
+            study: analyst.study, count: count, cohorts: cohorts, expiresAt: expiresAt, credential: try analyst.credential())
         if let output {
             try PartyFiles.writePrivate(csv, to: URL(fileURLWithPath: output))
             Log.info("wrote \(count) participation links to \(output)")
