@@ -15,6 +15,9 @@ public struct ServiceConfiguration: Sendable {
     public var contributionRate: RateLimit
     /// Party session requests per study and party.
     public var sessionRate: RateLimit
+    /// Checks of an analyst credential that is not remembered as verified, per study: each costs
+    /// a scrypt computation, so a flood of wrong credentials is cut short.
+    public var analystCheckRate: RateLimit
     /// How long a party's session token is valid.
     public var sessionLifetime: TimeInterval
     /// How long a successful check of an analyst credential is remembered, so that a dashboard
@@ -26,7 +29,7 @@ public struct ServiceConfiguration: Sendable {
     public init(
         operatorToken: String, publicURL: String? = nil, limits: Limits = Limits(),
         contributionRate: RateLimit = .standard, sessionRate: RateLimit = .standard,
-        sessionLifetime: TimeInterval = 3600, credentialCacheLifetime: TimeInterval = 300,
+        analystCheckRate: RateLimit = RateLimit(burst: 10, interval: 6), sessionLifetime: TimeInterval = 3600, credentialCacheLifetime: TimeInterval = 300,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.operatorToken = operatorToken
@@ -34,6 +37,7 @@ public struct ServiceConfiguration: Sendable {
         self.limits = limits
         self.contributionRate = contributionRate
         self.sessionRate = sessionRate
+        self.analystCheckRate = analystCheckRate
         self.sessionLifetime = sessionLifetime
         self.credentialCacheLifetime = credentialCacheLifetime
         self.now = now

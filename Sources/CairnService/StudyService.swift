@@ -23,6 +23,7 @@ public struct StudyService: Sendable {
     let credentials: CredentialCache
     let contributionLimiter: RateLimiter<ParticipantTag>
     let sessionLimiter: RateLimiter<String>
+    let analystCheckLimiter: RateLimiter<String>
 
     /// A service over `store`. Without a logger, it logs to standard error.
     public init(store: any StudyStore, configuration: ServiceConfiguration, logger: Logger? = nil) {
@@ -32,6 +33,7 @@ public struct StudyService: Sendable {
         credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime)
         contributionLimiter = RateLimiter(configuration.contributionRate)
         sessionLimiter = RateLimiter(configuration.sessionRate)
+        analystCheckLimiter = RateLimiter(configuration.analystCheckRate)
     }
 
     typealias Context = BasicRequestContext
@@ -138,6 +140,9 @@ extension StudyService {
         let key = Secrets.digest(Substring(record.id + "\u{0}" + credential))
         let time = now
         if await credentials.contains(key, now: time) { return }
+        if let wait = await analystCheckLimiter.take(record.id, now: time) {
+            throw Self.tooManyRequests(wait, "too many analyst credential checks for this study")
+        }
         guard await AnalystCredential.verify(credential, against: record.analystCredentialHash) else { throw refused }
         await credentials.insert(key, now: time)
     }
