@@ -84,11 +84,7 @@ public struct StudyComputation: Sendable {
         let squares = wantsDeviation
             ? try await party.transposedProduct(try await party.multiply(values, values), columns: cells, indicators, columns: groups)
             : ArithmeticShared.zeros(count: cells * groups, party: party.index)
-        // Each cell's headcount: the matching cell of its table's headcount table, or none.
-        let headcountCells: [Int?] = layout.cells.map { cell in
-            guard let table = definition.table(cell.table), let headcount = table.headcountTable else { return nil }
-            return layout.cellIndex(table: headcount, row: cell.row, column: cell.column)
-        }
+        let headcountCells = self.headcountCells
         var headcountIndices: [Int] = []
         for c in 0..<cells {
             for g in 0..<groups { headcountIndices.append((headcountCells[c] ?? c) * groups + g) }
@@ -112,6 +108,14 @@ public struct StudyComputation: Sendable {
         let revealed = try await party.reveal(released, to: recipient)
         guard let flags = revealedFlags, let numbers = revealed else { return nil }
         return results(flags: flags, numbers: numbers, groups: groups)
+    }
+
+    /// Each cell's headcount cell: the matching cell of its table's headcount table, or `nil`.
+    var headcountCells: [Int?] {
+        layout.cells.map { cell in
+            guard let table = definition.table(cell.table), let headcount = table.headcountTable else { return nil }
+            return layout.cellIndex(table: headcount, row: cell.row, column: cell.column)
+        }
     }
 
     /// The recipient's assembly of the opened totals into results.
@@ -168,10 +172,7 @@ extension StudyComputation {
         }
         var flags = [Bool](repeating: false, count: size)
         let minimum = definition.statistics.minimumCellSize.map(Int64.init)
-        for (c, cell) in layout.cells.enumerated() {
-            let headcountCell = definition.table(cell.table)?.headcountTable.flatMap {
-                layout.cellIndex(table: $0, row: cell.row, column: cell.column)
-            }
+        for (c, headcountCell) in headcountCells.enumerated() {
             for g in 0..<groups {
                 let k = c * groups + g
                 numbers[3 * size + k] = numbers[size + (headcountCell ?? c) * groups + g]

@@ -67,10 +67,7 @@ public struct TwoPartyStudyComputation: Sendable {
         let size = cells * width
         var numbers = [UInt64](repeating: 0, count: 4 * size)
         numbers.replaceSubrange(0..<2 * size, with: totals)
-        for (c, cell) in layout.cells.enumerated() {
-            let headcountCell = definition.table(cell.table)?.headcountTable.flatMap {
-                layout.cellIndex(table: $0, row: cell.row, column: cell.column)
-            }
+        for (c, headcountCell) in base.headcountCells.enumerated() {
             for g in 0..<width { numbers[3 * size + c * width + g] = totals[size + (headcountCell ?? c) * width + g] }
         }
         return base.results(flags: [Bool](repeating: false, count: size), numbers: numbers, groups: width)

@@ -184,12 +184,11 @@ public struct ServiceClient: Sendable {
         }
         let data = Array(bytes.readableBytesView)
         guard (200..<300).contains(response.status.code) else {
-            let message = (try? JSONDecoder().decode(ErrorWire.self, from: Data(data)))?.error
-            let problems = (try? JSONDecoder().decode(ErrorWire.self, from: Data(data)))?.problems ?? []
+            let refusal = try? JSONDecoder().decode(ErrorWire.self, from: Data(data))
             throw ServiceError(
                 status: Int(response.status.code),
-                message: message ?? "the study service answered \(response.status.code) \(response.status.reasonPhrase)",
-                problems: problems)
+                message: refusal?.error ?? "the study service answered \(response.status.code) \(response.status.reasonPhrase)",
+                problems: refusal?.problems ?? [])
         }
         return (data, response.headers)
     }

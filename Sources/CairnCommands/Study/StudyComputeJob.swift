@@ -66,6 +66,7 @@ struct StudyComputeJob: Sendable {
         log("\(me): decrypted \(records.count - failed) shares in \(Stopwatch.text(since: decrypting))"
             + (failed > 0 ? "; \(failed) did not decrypt" : ""))
         var linkGroups: [[Int]] = []
+        let layout = definition.cellLayout
         for (k, record) in records.enumerated() {
             guard let groups = Self.linkGroups(record, definition: definition) else {
                 log("left out: \(record.reference(studyID: studyID)): its participation link does not assign the study's cohorts")
@@ -74,7 +75,7 @@ struct StudyComputeJob: Sendable {
                 continue
             }
             linkGroups.append(groups)
-            if shares[k] != nil { Self.fixLinkCohorts(&shares[k]!, groups: groups, definition: definition, me: me) }
+            if shares[k] != nil { Self.fixLinkCohorts(&shares[k]!, groups: groups, definition: definition, layout: layout, me: me) }
         }
         return Prepared(
             definition: definition, records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups,
@@ -97,14 +98,13 @@ struct StudyComputeJob: Sendable {
     /// Replaces the contributor's own indicators of link-assigned cohorts by the link's: party 1's
     /// additive share becomes the public indicator and the others' zero, so that a contributor
     /// cannot count itself in another cohort than its link's.
-    static func fixLinkCohorts(_ share: inout [UInt64], groups: [Int], definition: StudyDefinition, me: PartyIndex) {
-        let layout = definition.cellLayout
-        var position = 0
-        for (cohort, block) in zip(definition.allCohorts, layout.cohorts) {
-            defer { position += cohort.options.count }
-            guard cohort.source == .link else { continue }
+    static func fixLinkCohorts(_ share: inout [UInt64], groups: [Int], definition: StudyDefinition, layout: CellLayout, me: PartyIndex) {
+        // Option positions count from the first cohort indicator, which follows the cells' values
+        // and presence bits.
+        let firstIndicator = 2 * layout.cellCount
+        for (cohort, block) in zip(definition.allCohorts, layout.cohorts) where cohort.source == .link {
             for option in 0..<block.options {
-                let assigned = groups.contains(position + option)
+                let assigned = groups.contains(block.firstPosition - firstIndicator + option)
                 share[block.firstPosition + option] = me == .zero && assigned ? 1 : 0
             }
         }
