@@ -90,7 +90,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
-            ]
+            ],
+            // The browser pages (plain HTML, CSS and JavaScript modules), served as they are.
+            resources: [.copy("Web")]
         ),
         // The API's client side (AsyncHTTPClient): what the CLI, the compute parties and the
         // demo use to talk to the study service.

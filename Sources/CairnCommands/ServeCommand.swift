@@ -31,6 +31,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The public base URL of participation links, e.g. https://cairn.example.org (default: http://<Host header>).")
     var publicURL: String?
 
+    @Option(help: ArgumentHelp(
+        "Serve the browser pages from this folder, read again on every request (for editing them; default: the ones installed with cairn).",
+        valueName: "folder"))
+    var webRoot: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
@@ -57,7 +62,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         Log.info("the operator token (needed to create studies) is in \(tokenURL.path)")
 
-        let service = StudyService(store: store, configuration: ServiceConfiguration(operatorToken: token, publicURL: publicURL))
+        let web: WebAssets
+        do {
+            web = try webRoot.map { try WebAssets(root: URL(fileURLWithPath: $0), reloading: true) } ?? WebAssets.locate()
+        } catch {
+            try? await store.close()
+            throw ValidationError(String(describing: error))
+        }
+        let service = StudyService(
+            store: store, configuration: ServiceConfiguration(operatorToken: token, publicURL: publicURL), web: web)
         do {
             try await service.run(host: host, port: port) { host, port in
                 let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"

@@ -259,46 +259,6 @@ extension StudyService {
     // MARK: GET /contribute/{study}
 
     /// A plain page for a participation link: no script, nothing loaded from elsewhere.
-    func contributorPage(_ request: Request, _ context: Context) async throws -> Response {
-        let record = try await study(context)
-        let definition = try await facts(record).definition
-        let link = publicBase(request) + "/contribute/" + record.id + "#…"
-        let status =
-            record.status == .open
-            ? ""
-            : "<p><strong>This study is closed: it no longer accepts submissions.</strong></p>\n"
-        let page = """
-            <!doctype html>
-            <html lang="en">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="referrer" content="no-referrer">
-            <title>\(Self.html(definition.title)) – Cairn</title>
-            </head>
-            <body>
-            <h1>\(Self.html(definition.title))</h1>
-            \(definition.description.map { "<p>\(Self.html($0))</p>\n" } ?? "")\(status)<p>This is your personal \
-            participation link. Filling in the study's tables in the browser comes in a later version of Cairn.</p>
-            <p>For now, fill them in as a CSV file and send them with the Cairn command-line tool. Copy the full \
-            address of this page from your browser's address bar, including the part after <code>#</code> (your \
-            participation code: browsers never send it to the server), and run:</p>
-            <pre>cairn submit --link '\(Self.html(link))' --file table.csv</pre>
-            <p>Your numbers are encrypted on your computer and split among the study's compute parties; no single \
-            organization, including the one running this service, can read them. Keep the address private: \
-            whoever has it can submit in your name.</p>
-            </body>
-            </html>
-
-            """
-        return Reply.bytes(
-            Array(page.utf8), contentType: "text/html; charset=utf-8",
-            headers: [
-                .contentSecurityPolicy: "default-src 'none'", .init("Referrer-Policy")!: "no-referrer",
-                .init("X-Content-Type-Options")!: "nosniff",
-            ])
-    }
-
     // MARK: - Text
 
     static func html(_ text: String) -> String {

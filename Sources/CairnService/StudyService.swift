@@ -24,10 +24,17 @@ public struct StudyService: Sendable {
     let contributionLimiter: RateLimiter<ParticipantTag>
     let sessionLimiter: RateLimiter<String>
     let analystCheckLimiter: RateLimiter<String>
+    let web: WebAssets?
 
-    /// A service over `store`. Without a logger, it logs to standard error.
-    public init(store: any StudyStore, configuration: ServiceConfiguration, logger: Logger? = nil) {
+    /// A service over `store`. Without a logger, it logs to standard error. `web` holds the
+    /// browser pages; by default those of this installation (``WebAssets/locate()``), and without
+    /// them the pages answer 503 while the API works.
+    public init(
+        store: any StudyStore, configuration: ServiceConfiguration, logger: Logger? = nil,
+        web: WebAssets? = try? WebAssets.locate()
+    ) {
         self.store = store
+        self.web = web
         self.configuration = configuration
         self.logger = logger ?? Logger(label: "cairn.serve", factory: { StreamLogHandler.standardError(label: $0) })
         credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime)
@@ -53,7 +60,11 @@ public struct StudyService: Sendable {
             ("/api/v1/studies/:study/contribution", [.get: getContribution, .put: putContribution]),
             ("/api/v1/studies/:study/parties/:party/session", [.post: partySession]),
             ("/api/v1/studies/:study/parties/:party/shares", [.get: partyShares]),
+            ("/", [.get: page("index.html")]),
             ("/contribute/:study", [.get: contributorPage]),
+            ("/analyst", [.get: page("analyst.html")]),
+            ("/analyst/:study", [.get: page("analyst.html")]),
+            ("/assets/**", [.get: asset]),
         ]
         for (path, handlers) in endpoints {
             for (method, handler) in handlers {

@@ -215,12 +215,6 @@ struct StudyEndpointTests {
             let link = try #require((try answer.json["links"] as? [[String: Any]])?.first)
             let code = try #require(link["code"] as? String)
             #expect(link["url"] as? String == "https://cairn.example.org/contribute/\(study.id)#\(code)")
-
-            let page = try await service.request(.get, "/contribute/\(study.id)")
-            #expect(page.status == .ok)
-            #expect(page.headers[.contentType] == "text/html; charset=utf-8")
-            #expect(page.text.contains("cairn submit --link 'https://cairn.example.org/contribute/\(study.id)#…' --file table.csv"))
-            #expect(!page.text.contains("<script"))
         }
     }
 

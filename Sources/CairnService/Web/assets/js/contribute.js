@@ -1,0 +1,1 @@
+// The contributor page (being built).
