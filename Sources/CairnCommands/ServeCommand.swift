@@ -2,6 +2,7 @@ import ArgumentParser
 import CairnService
 import CairnStore
 import Foundation
+import NIOSSL
 
 /// `cairn serve`: the study service, the HTTP API of `docs/API.md`.
 struct ServeCommand: AsyncParsableCommand {
@@ -36,7 +37,18 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "folder"))
     var webRoot: String?
 
+    @Option(help: ArgumentHelp(
+        "Serve HTTPS with this certificate chain (PEM); needs --tls-key. Browsers encrypt only on https:// pages (or on localhost).",
+        valueName: "pem-file"))
+    var tlsCertificate: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-certificate.", valueName: "pem-file"))
+    var tlsKey: String?
+
     func validate() throws {
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-certificate and --tls-key go together: give both, or neither for plain HTTP")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
             throw ValidationError("--public-url must start with http:// or https://")
@@ -52,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         let tokenURL = folder.appendingPathComponent("operator-token")
         let token = try OperatorToken.loadOrCreate(at: tokenURL)
 
+        let tls = try tlsCertificate.map { try Self.tlsConfiguration(certificate: $0, key: tlsKey ?? "") }
         let store: any StudyStore
         if let database {
             store = try await PostgresStudyStore(url: database)
@@ -72,9 +85,9 @@ struct ServeCommand: AsyncParsableCommand {
         let service = StudyService(
             store: store, configuration: ServiceConfiguration(operatorToken: token, publicURL: publicURL), web: web)
         do {
-            try await service.run(host: host, port: port) { host, port in
-                let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-                Log.info("study service listening on \(address)")
+            try await service.run(host: host, port: port, tls: tls) { host, port in
+                let address = "\(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+                Log.info("study service listening on \(address); analysts start at \(address)/analyst")
                 print("listening on \(address)")
                 fflush(nil)
             }
@@ -84,6 +97,27 @@ struct ServeCommand: AsyncParsableCommand {
         }
         try await store.close()
         Log.info("study service stopped")
+    }
+}
+
+extension ServeCommand {
+    /// The server side of TLS from PEM files, with messages that name the file at fault.
+    static func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificate)
+        } catch {
+            throw ValidationError("cannot read a PEM certificate from \(certificate): \(error)")
+        }
+        guard !chain.isEmpty else { throw ValidationError("\(certificate) holds no PEM certificate") }
+        let privateKey: NIOSSLPrivateKey
+        do {
+            privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+        } catch {
+            throw ValidationError("cannot read a PEM private key from \(key)")
+        }
+        return TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(privateKey))
     }
 }
 

@@ -2,6 +2,7 @@ import CairnStore
 import CairnStudy
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
 
@@ -83,13 +84,16 @@ public struct StudyService: Sendable {
         return router
     }
 
-    /// A server for the service on `host` and `port` (`0`: a free port). `onListening` is called
-    /// with the host and the bound port once the server accepts connections.
+    /// A server for the service on `host` and `port` (`0`: a free port), speaking HTTPS when `tls`
+    /// is given. `onListening` is called with the host and the bound port once the server accepts
+    /// connections.
     public func application(
-        host: String, port: Int, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
-    ) -> some ApplicationProtocol {
+        host: String, port: Int, tls: TLSConfiguration? = nil,
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+    ) throws -> some ApplicationProtocol {
         Application(
             router: router(),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "cairn"),
             onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? port) },
             logger: logger)
@@ -97,9 +101,10 @@ public struct StudyService: Sendable {
 
     /// Runs the server until SIGINT or SIGTERM, then shuts it down gracefully.
     public func run(
-        host: String, port: Int, onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
+        host: String, port: Int, tls: TLSConfiguration? = nil,
+        onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) async throws {
-        try await application(host: host, port: port, onListening: onListening).runService()
+        try await application(host: host, port: port, tls: tls, onListening: onListening).runService()
     }
 
     var now: Date { configuration.now() }

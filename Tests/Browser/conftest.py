@@ -46,9 +46,9 @@ def cairn(*arguments, cwd=None, check=True, timeout=300) -> subprocess.Completed
 class StudyService:
     """A `cairn serve` process on a free port with its own data directory."""
 
-    def __init__(self, data: pathlib.Path):
+    def __init__(self, data: pathlib.Path, extra_arguments=()):
         self.data = data
-        arguments = [str(cairn_binary()), "serve", "--data", str(data), "--port", "0"]
+        arguments = [str(cairn_binary()), "serve", "--data", str(data), "--port", "0", *map(str, extra_arguments)]
         if os.environ.get("CAIRN_WEB_ROOT"):
             arguments += ["--web-root", os.environ["CAIRN_WEB_ROOT"]]
         self.log_path = data.parent / "serve.log"
@@ -68,14 +68,14 @@ class StudyService:
         reader.join(timeout)
         return result[0]
 
-    def api(self, method: str, path: str, body=None, secret=None, accept="application/json"):
+    def api(self, method: str, path: str, body=None, secret=None, accept="application/json", context=None):
         """One API request; returns (status, parsed JSON or text)."""
         data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
         request = urllib.request.Request(self.url + path, data=data, method=method, headers={"Accept": accept})
         if secret:
             request.add_header("Authorization", f"Bearer {secret}")
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30, context=context) as response:
                 status, text = response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode()

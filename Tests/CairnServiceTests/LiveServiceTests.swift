@@ -18,7 +18,7 @@ struct LiveServiceTests {
         try await StoreBackend.sqlite.withStore { store in
             let service = StudyService(
                 store: store, configuration: ServiceConfiguration(operatorToken: Harness.operatorToken), logger: logs.logger)
-            let application = service.application(host: "127.0.0.1", port: 0) { _, port in reported.withLock { $0 = port } }
+            let application = try service.application(host: "127.0.0.1", port: 0) { _, port in reported.withLock { $0 = port } }
             try await application.test(.live) { client in
                 #expect(client.port != nil)
                 #expect(reported.withLock { $0 } == client.port)
