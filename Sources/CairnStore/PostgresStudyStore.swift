@@ -261,21 +261,26 @@ public final class PostgresStudyStore: StudyStore {
 
     // MARK: Participants
 
-    public func addParticipant(_ link: ParticipationLink) async throws {
-        try StoreError.validate(studyID: link.studyID)
-        let row = ParticipationLinkRow(link)
+    public func addParticipants(_ links: [ParticipationLink]) async throws {
+        guard let studyID = links.first?.studyID else { return }
+        try StoreError.validate(studyID: studyID)
+        precondition(links.allSatisfy { $0.studyID == studyID }, "addParticipants takes the links of one study")
         try await transaction { connection in
-            let status = try await self.studyStatus(link.studyID, on: connection)
-            guard let status else { throw StoreError.unknownStudy(link.studyID) }
-            guard status == .open else { throw StoreError.studyClosed(link.studyID) }
-            let inserted = try await connection.query(
-                """
-                INSERT INTO participation_links (study_id, participant, cohort_tags, created_at, expires_at)
-                VALUES (\(row.studyID), \(row.participant), \(row.cohortTags), \(row.createdAt), \(row.expiresAt))
-                ON CONFLICT (study_id, participant) DO NOTHING RETURNING study_id
-                """, logger: self.logger
-            ).collect()
-            guard !inserted.isEmpty else { throw StoreError.participantExists(link.studyID, link.participant) }
+            let status = try await self.studyStatus(studyID, on: connection)
+            guard let status else { throw StoreError.unknownStudy(studyID) }
+            guard status == .open else { throw StoreError.studyClosed(studyID) }
+            for link in links {
+                let row = ParticipationLinkRow(link)
+                let inserted = try await connection.query(
+                    """
+                    INSERT INTO participation_links (study_id, participant, cohort_tags, created_at, expires_at)
+                    VALUES (\(row.studyID), \(row.participant), \(row.cohortTags), \(row.createdAt), \(row.expiresAt))
+                    ON CONFLICT (study_id, participant) DO NOTHING RETURNING study_id
+                    """, logger: self.logger
+                ).collect()
+                // Throwing rolls the transaction back: none of the links is added.
+                guard !inserted.isEmpty else { throw StoreError.participantExists(studyID, link.participant) }
+            }
         }
     }
 

@@ -119,20 +119,23 @@ public final class SQLiteStudyStore: StudyStore {
 
     // MARK: Participants
 
-    public func addParticipant(_ link: ParticipationLink) async throws {
-        try StoreError.validate(studyID: link.studyID)
+    public func addParticipants(_ links: [ParticipationLink]) async throws {
+        guard let studyID = links.first?.studyID else { return }
+        try StoreError.validate(studyID: studyID)
+        precondition(links.allSatisfy { $0.studyID == studyID }, "addParticipants takes the links of one study")
         try await write { db in
-            guard let study = try StudyRow.fetchOne(db, key: link.studyID) else {
-                throw StoreError.unknownStudy(link.studyID)
+            guard let study = try StudyRow.fetchOne(db, key: studyID) else {
+                throw StoreError.unknownStudy(studyID)
             }
-            guard study.status == StudyStatus.open.rawValue else { throw StoreError.studyClosed(link.studyID) }
-            guard
-                try ParticipationLinkRow.fetchOne(
-                    db, key: ["study_id": link.studyID, "participant": Data(link.participant.bytes)]) == nil
-            else {
-                throw StoreError.participantExists(link.studyID, link.participant)
+            guard study.status == StudyStatus.open.rawValue else { throw StoreError.studyClosed(studyID) }
+            for link in links {
+                do {
+                    try ParticipationLinkRow(link).insert(db)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+                    // The transaction is rolled back: none of the links is added.
+                    throw StoreError.participantExists(studyID, link.participant)
+                }
             }
-            try ParticipationLinkRow(link).insert(db)
         }
     }
 

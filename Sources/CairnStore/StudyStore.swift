@@ -50,9 +50,10 @@ public protocol StudyStore: Sendable {
     /// Closes a study: it accepts no more submissions or links. Closing a closed study changes nothing.
     func closeStudy(id: String, at time: Date) async throws
 
-    /// Links a participant to a study; throws ``StoreError/participantExists(studyID:tagPrefix:)``
-    /// if the tag is already linked, ``StoreError/studyClosed(_:)`` if the study is closed.
-    func addParticipant(_ link: ParticipationLink) async throws
+    /// Links participants to a study, all in one transaction or none; throws
+    /// ``StoreError/participantExists(studyID:tagPrefix:)`` if a tag is already linked (or given
+    /// twice), ``StoreError/studyClosed(_:)`` if the study is closed. The links share one study.
+    func addParticipants(_ links: [ParticipationLink]) async throws
     /// The participant's link, or `nil`.
     func participant(studyID: String, tag: ParticipantTag) async throws -> ParticipationLink?
 
@@ -165,5 +166,12 @@ enum StoreLogic {
             }
         }
         return counts
+    }
+}
+
+extension StudyStore {
+    /// Links one participant to a study (``addParticipants(_:)`` with one link).
+    public func addParticipant(_ link: ParticipationLink) async throws {
+        try await addParticipants([link])
     }
 }

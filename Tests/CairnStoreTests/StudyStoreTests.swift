@@ -123,6 +123,17 @@ enum StoreScenarios {
         await #expect(throws: StoreError.unknownStudy(unknown)) {
             try await store.addParticipant(ParticipationLink(studyID: unknown, participant: tag))
         }
+        // A batch is stored whole or not at all: a tag already linked, or given twice, adds none.
+        let fresh = (20..<25).map { ParticipationLink(studyID: id, participant: Fixture.tag(id, $0)) }
+        for clash in [tag, Fixture.tag(id, 20)] {
+            await #expect(throws: StoreError.participantExists(studyID: id, tagPrefix: clash.description)) {
+                try await store.addParticipants(fresh + [ParticipationLink(studyID: id, participant: clash)])
+            }
+            #expect(try await store.participant(studyID: id, tag: Fixture.tag(id, 20)) == nil)
+        }
+        try await store.addParticipants(fresh)
+        try await store.addParticipants([])
+        #expect(try await store.participationCounts(studyID: id).linked == 8)
     }
 
     static func resubmissionReplaces(_ store: any StudyStore) async throws {
