@@ -92,6 +92,8 @@ async function load() {
     event.preventDefault(); // following the link would replace the fragment, which holds the code
     $("#tables-heading").focus();
   });
+  // Another participation link for the same study changes only the fragment: start afresh with its code.
+  window.addEventListener("hashchange", () => location.reload());
   const parts = location.pathname.split("/").filter(Boolean);
   page.studyID = decodeURIComponent(parts[1] ?? "");
   page.code = decodeURIComponent(location.hash.replace(/^#/, "")).trim();
