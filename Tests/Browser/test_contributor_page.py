@@ -328,6 +328,28 @@ def test_submit_receipt_and_resubmit(page, study):
     assert "already sent" in page.find_element(By.ID, "prior-submission").text
 
 
+def test_network_failure_is_retried_with_the_same_bytes(page, study):
+    fill_quickstart(page)
+    # The first attempt to send fails as a dropped connection would; the page tries again by itself.
+    page.execute_script("""
+        window.sentBodies = [];
+        const realFetch = window.fetch;
+        let failed = false;
+        window.fetch = async (url, init = {}) => {
+          if (init.method === "PUT") {
+            window.sentBodies.push(init.body);
+            if (!failed) { failed = true; throw new TypeError("Failed to fetch"); }
+          }
+          return realFetch(url, init);
+        };
+    """)
+    send(page)
+    bodies = page.execute_script("return window.sentBodies")
+    assert len(bodies) == 2 and bodies[0] == bodies[1]
+    assert json.loads(bodies[0])["submission"] == 1
+    assert study.contribution(study.links[0]["code"])["latestSubmission"] == 1
+
+
 def test_closed_study(page, study, browser):
     study.close()
     open_page(browser, study.links[1]["url"], "closed")
