@@ -350,6 +350,28 @@ def test_network_failure_is_retried_with_the_same_bytes(page, study):
     assert study.contribution(study.links[0]["code"])["latestSubmission"] == 1
 
 
+def test_link_assigned_cohort_is_a_fixed_fact(service, deployment, browser, tmp_path):
+    definition = json.loads(deployment[1].read_text())
+    definition["id"] = "linked"
+    definition["cohorts"][0]["assignedBy"] = "link"
+    path = tmp_path / "linked.json"
+    path.write_text(json.dumps(definition))
+    study = Study.__new__(Study)
+    study.service, study.definition, study.id = service, definition, "linked"
+    study.credential = service.create_study(path)
+    study.links = service.make_links("linked", study.credential, 1, cohorts={"sector": "Public sector"})
+    open_page(browser, study.links[0]["url"])
+    assert not browser.find_elements(By.CSS_SELECTOR, "select[data-cohort]")
+    assert browser.find_element(By.CSS_SELECTOR, '[data-link-cohort="sector"]').text == "Public sector"
+    fill_quickstart(browser, sector=None)
+    assert problems(browser) == []
+    vector = run_module(browser, FORM, "return m.cellVector(args[0], args[1]).map(String);",
+                        definition, {"tables": quickstart_answers(), "cohorts": {"sector": "Public sector"}})
+    assert vector[-3:] == ["0", "0", "1"]
+    send(browser)
+    assert study.contribution(study.links[0]["code"])["latestSubmission"] == 1
+
+
 def test_closed_study(page, study, browser):
     study.close()
     open_page(browser, study.links[1]["url"], "closed")

@@ -226,7 +226,7 @@ const currentAnswers = () => ({ tables: page.answers.tables, cohorts: { ...page.
 
 let checkTimer = null;
 function scheduleCheck() {
-  // Totals follow every keystroke; the full check (thousands of cells) waits for a pause.
+  // On large studies the check (which also updates the totals) waits for a short pause in typing.
   clearTimeout(checkTimer);
   checkTimer = setTimeout(check, page.grid.inputs.size > 200 ? 120 : 0);
 }
