@@ -21,6 +21,7 @@ import urllib.request
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service as ChromeService
 
 REPOSITORY = pathlib.Path(__file__).resolve().parents[2]
@@ -164,16 +165,21 @@ def screenshot(driver, name: str) -> pathlib.Path:
     width = driver.execute_script("return Math.max(document.documentElement.scrollWidth, 1400)")
     height = driver.execute_script("return Math.min(Math.max(document.documentElement.scrollHeight, 1000), 6000)")
     driver.set_window_size(width, height)
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(path))
     driver.set_window_size(1400, 1000)
     return path
 
 
 def wait_for(condition, timeout=30, interval=0.1, message="condition"):
-    """Polls `condition()` until it returns something truthy; fails after `timeout` seconds."""
+    """Polls `condition()` until it returns something truthy; fails after `timeout` seconds. An
+    element not there yet, or replaced while being read, counts as not yet."""
     deadline = time.monotonic() + timeout
     while True:
-        value = condition()
+        try:
+            value = condition()
+        except (NoSuchElementException, StaleElementReferenceException):
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:
