@@ -112,6 +112,13 @@ async function load() {
   $("#intro").hidden = false;
   renderExplanation($("#what-happens"), page.definition);
 
+  if (!window.isSecureContext || !globalThis.crypto?.subtle) {
+    // Browsers offer WebCrypto only on https:// pages (and on localhost): without it nothing can
+    // be encrypted here, and nothing must be sent unencrypted.
+    fail("This page was opened over an insecure connection (http://), where browsers do not allow the encryption it needs. "
+      + "Open the link with https:// instead; if it was sent to you with http://, tell the study's analyst.");
+    return;
+  }
   if (!page.code) {
     fail("This page needs your personal participation link: the code after “#” in the address is missing. Open the whole link you were sent, or ask the study's analyst for one.");
     return;
