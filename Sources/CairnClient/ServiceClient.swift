@@ -149,6 +149,20 @@ public struct ServiceClient: Sendable {
         return records
     }
 
+    /// `POST /api/v1/studies/{study}/parties/{n}/progress`: tells the analyst's dashboard which
+    /// stage this party has reached. `done` and `total` count shares fetched or decrypted.
+    public func reportProgress(
+        study studyID: String, party: Int, token: String, stage: ComputeStage, done: Int? = nil, total: Int? = nil
+    ) async throws {
+        let body = try JSONEncoder().encode(ProgressWire(stage: stage.rawValue, done: done, total: total))
+        _ = try await send(.POST, "/api/v1/studies/\(studyID)/parties/\(party + 1)/progress", bearer: token, body: body)
+    }
+
+    /// `GET /api/v1/studies/{study}/progress`: each compute party's latest stage.
+    public func progress(study studyID: String, credential: String) async throws -> StudyProgress {
+        try decode(StudyProgress.self, try await send(.GET, "/api/v1/studies/\(studyID)/progress", bearer: credential))
+    }
+
     // MARK: Transport
 
     /// The largest answer accepted: a page of 5000 pay-equity shares is about 80 MB.
@@ -284,6 +298,31 @@ public struct SubmissionAcknowledgement: Codable, Sendable {
     public var submission: UInt32
     public var receivedAt: Date
     public var retry: Bool
+}
+
+/// The stages a compute party goes through, as it reports them to the service.
+public enum ComputeStage: String, Codable, Sendable {
+    case fetching, decrypting, agreeing, computing, finished, failed
+}
+
+public struct StudyProgress: Codable, Sendable {
+    public struct Party: Codable, Sendable {
+        public var party: Int
+        public var name: String
+        /// `waiting` until the party first reports, then a ``ComputeStage``.
+        public var stage: String
+        public var done: Int?
+        public var total: Int?
+        public var updatedAt: Date?
+    }
+    public var parties: [Party]
+    public var status: String
+}
+
+struct ProgressWire: Encodable {
+    var stage: String
+    var done: Int?
+    var total: Int?
 }
 
 struct LinksRequest: Encodable {

@@ -88,3 +88,27 @@ actor CredentialCache {
         verified[key] = now.addingTimeInterval(lifetime)
     }
 }
+
+/// Where each compute party says it is in computing a study, kept in memory only: progress is a
+/// convenience for the analyst's dashboard, and a restarted service simply shows "waiting" until
+/// the parties report again.
+actor PartyProgress {
+    struct Report: Sendable {
+        var stage: String
+        var done: Int?
+        var total: Int?
+        var updatedAt: Date
+    }
+
+    private var reports: [String: [Int: Report]] = [:]
+    private let capacity = 1000
+
+    /// Records `report` for the study's party (0-based), replacing the previous one.
+    func record(studyID: String, party: Int, _ report: Report) {
+        if reports[studyID] == nil, reports.count >= capacity { reports.removeAll() }
+        reports[studyID, default: [:]][party] = report
+    }
+
+    /// The latest report of each party of the study that has reported, by 0-based party.
+    func reports(studyID: String) -> [Int: Report] { reports[studyID] ?? [:] }
+}

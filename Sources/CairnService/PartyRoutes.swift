@@ -16,6 +16,16 @@ extension StudyService {
         return number - 1
     }
 
+    /// `401` unless the request carries a live session token of this study and party (0-based).
+    func requireSession(_ request: Request, _ record: StudyRecord, party: Int) async throws {
+        guard let token = Secrets.bearer(request), Secrets.isBase64url(token, count: 43),
+            await sessions.isValid(digest: Secrets.digest(token), studyID: record.id, party: party, now: now)
+        else {
+            throw ServiceError(
+                .unauthorized, "this request needs a valid session token of party \(party + 1) for this study")
+        }
+    }
+
     // MARK: POST /api/v1/studies/{study}/parties/{n}/session
 
     struct SealedSession: Encodable {
@@ -52,12 +62,7 @@ extension StudyService {
         let record = try await study(context)
         let facts = try await facts(record)
         let party = try party(context, record, facts)
-        guard let token = Secrets.bearer(request), Secrets.isBase64url(token, count: 43),
-            await sessions.isValid(digest: Secrets.digest(token), studyID: record.id, party: party, now: now)
-        else {
-            throw ServiceError(
-                .unauthorized, "this request needs a valid session token of party \(party + 1) for this study")
-        }
+        try await requireSession(request, record, party: party)
         guard record.status == .closed else {
             throw ServiceError(
                 .conflict, "study \"\(record.id)\" is still open: shares are handed out once the analyst has closed it")

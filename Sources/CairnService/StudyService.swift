@@ -13,14 +13,15 @@ import NIOCore
 /// The service sees envelopes, never plaintext shares: it checks their shape and stores them,
 /// and hands each compute party its own share once the study is closed.
 ///
-/// Everything kept in memory (party session tokens, rate-limit buckets, recently verified
-/// analyst credentials) belongs to one instance: build one service per process.
+/// Everything kept in memory (party session tokens, the parties' progress, rate-limit buckets,
+/// recently verified analyst credentials) belongs to one instance: build one service per process.
 public struct StudyService: Sendable {
     let store: any StudyStore
     let configuration: ServiceConfiguration
     let logger: Logger
     let facts = StudyFactsCache()
     let sessions = PartySessions()
+    let progress = PartyProgress()
     let credentials: CredentialCache
     let contributionLimiter: RateLimiter<ParticipantTag>
     let sessionLimiter: RateLimiter<String>
@@ -58,9 +59,11 @@ public struct StudyService: Sendable {
             ("/api/v1/studies/:study/links", [.post: createLinks]),
             ("/api/v1/studies/:study/participation", [.get: participation]),
             ("/api/v1/studies/:study/close", [.post: closeStudy]),
+            ("/api/v1/studies/:study/progress", [.get: studyProgress]),
             ("/api/v1/studies/:study/contribution", [.get: getContribution, .put: putContribution]),
             ("/api/v1/studies/:study/parties/:party/session", [.post: partySession]),
             ("/api/v1/studies/:study/parties/:party/shares", [.get: partyShares]),
+            ("/api/v1/studies/:study/parties/:party/progress", [.post: reportProgress]),
             ("/", [.get: page("index.html")]),
             ("/contribute/:study", [.get: contributorPage]),
             ("/analyst", [.get: page("analyst.html")]),

@@ -38,8 +38,22 @@ struct ComputeCommand: AsyncParsableCommand {
     func run() async throws {
         let network = try PartyConfiguration.load(from: config)
         let key = try loadSubmissionKey()
+        let client = service.client
+        let progress = ProgressReporter(service: client, studyID: study, party: network.party.rawValue, log: { Log.info($0) })
         let job = StudyComputeJob(
-            service: service.client, studyID: study, me: network.party, key: key, log: { Log.info($0) })
+            service: client, studyID: study, me: network.party, key: key, log: { Log.info($0) }, progress: progress)
+        do {
+            try await run(job, network: network)
+        } catch {
+            await progress.report(.failed)
+            await progress.flush()
+            throw error
+        }
+        await progress.report(.finished)
+        await progress.flush()
+    }
+
+    private func run(_ job: StudyComputeJob, network: NetworkConfiguration) async throws {
         let prepared = try await job.prepare(waitUntilClosed: wait)
 
         Log.info("\(network.party): connecting to the other parties")

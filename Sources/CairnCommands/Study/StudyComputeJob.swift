@@ -16,6 +16,8 @@ struct StudyComputeJob: Sendable {
     let me: PartyIndex
     let key: SubmissionPrivateKey
     let log: @Sendable (String) -> Void
+    /// Where the analyst's dashboard learns this party's stage.
+    let progress: ProgressReporter
 
     /// What this party holds before the computation.
     struct Prepared: Sendable {
@@ -56,12 +58,32 @@ struct StudyComputeJob: Sendable {
 
         let started = ContinuousClock.now
         let token = try await service.openPartySession(study: studyID, party: me.rawValue, partyCount: parties.count, key: key)
-        let records = try await service.allShares(study: studyID, party: me.rawValue, token: token)
+        await progress.start(token: token)
+        await progress.report(.fetching, done: 0)
+        var records: [PartyShareRecord] = []
+        var cursor: ParticipantTag?
+        repeat {
+            let page = try await service.shares(study: studyID, party: me.rawValue, token: token, after: cursor, limit: 2000)
+            records += page.records
+            cursor = page.next
+            await progress.report(.fetching, done: records.count)
+        } while cursor != nil
         log("\(me): fetched \(records.count) submissions in \(Stopwatch.text(since: started))")
 
         let decrypting = ContinuousClock.now
         let count = definition.cellLayout.vectorLength
-        var shares = await Self.open(records, studyID: studyID, partyCount: parties.count, count: count, key: key, log: log)
+        await progress.report(.decrypting, done: 0, total: records.count)
+        // In batches, each on every core, so that the dashboard sees decryption advance: while a
+        // batch runs, no thread is free to send a report.
+        var shares: [[UInt64]?] = []
+        shares.reserveCapacity(records.count)
+        let batch = max(500, (records.count + 9) / 10)
+        for start in stride(from: 0, to: records.count, by: batch) {
+            shares += await Self.open(
+                Array(records[start..<min(start + batch, records.count)]), studyID: studyID, partyCount: parties.count,
+                count: count, key: key, log: log)
+            await progress.report(.decrypting, done: shares.count, total: records.count)
+        }
         let failed = shares.filter { $0 == nil }.count
         log("\(me): decrypted \(records.count - failed) shares in \(Stopwatch.text(since: decrypting))"
             + (failed > 0 ? "; \(failed) did not decrypt" : ""))
@@ -140,6 +162,7 @@ struct StudyComputeJob: Sendable {
         // 1. All parties must have been handed the same submissions, and a submission counts only
         //    if every party could decrypt its share. Both facts are public: they say nothing about
         //    the values. Each party sends the others its digest of the list and its failures.
+        await progress.report(.agreeing)
         let agreement = network.transport(session: 1)
         let failed = prepared.shares.map { $0 == nil ? UInt64(1) : 0 }
         let mine = Self.digest(prepared.records) + failed
@@ -163,6 +186,7 @@ struct StudyComputeJob: Sendable {
         for k in included { shares += prepared.shares[k]! }
 
         // 2. The statistics, revealed to the recipient only.
+        await progress.report(.computing)
         let started = ContinuousClock.now
         let recipient = try Self.recipient(of: definition)
         let results: StudyResults?

@@ -59,3 +59,7 @@ export const getParticipation = (study, credential, bucket = "hour") =>
 
 /** Closes the study (analyst): `{status, submitted}`. */
 export const closeStudy = (study, credential) => request("POST", `${studyPath(study)}/close`, { secret: credential }).then(json);
+
+/** Each compute party's stage once the study is closed (analyst):
+ *  `{parties: [{party, name, stage, done, total, updatedAt}], status}`. */
+export const getProgress = (study, credential) => request("GET", `${studyPath(study)}/progress`, { secret: credential }).then(json);
