@@ -16,14 +16,25 @@ extension StudyService {
         return number - 1
     }
 
-    /// `401` unless the request carries a live session token of this study and party (0-based).
-    func requireSession(_ request: Request, _ record: StudyRecord, party: Int) async throws {
+    /// The study and the party (0-based) of a compute party's request about a closed study:
+    /// `401` unless the request carries a live session token of this study and party, then `409`
+    /// while the study is open (`stillOpen` says what waits for the close).
+    func closedStudyParty(
+        _ request: Request, _ context: Context, stillOpen: String
+    ) async throws -> (record: StudyRecord, facts: StudyFacts, party: Int) {
+        let record = try await study(context)
+        let facts = try await facts(record)
+        let party = try party(context, record, facts)
         guard let token = Secrets.bearer(request), Secrets.isBase64url(token, count: 43),
             await sessions.isValid(digest: Secrets.digest(token), studyID: record.id, party: party, now: now)
         else {
             throw ServiceError(
                 .unauthorized, "this request needs a valid session token of party \(party + 1) for this study")
         }
+        guard record.status == .closed else {
+            throw ServiceError(.conflict, "study \"\(record.id)\" is still open: \(stillOpen)")
+        }
+        return (record, facts, party)
     }
 
     // MARK: POST /api/v1/studies/{study}/parties/{n}/session
@@ -59,14 +70,8 @@ extension StudyService {
     // MARK: GET /api/v1/studies/{study}/parties/{n}/shares
 
     func partyShares(_ request: Request, _ context: Context) async throws -> Response {
-        let record = try await study(context)
-        let facts = try await facts(record)
-        let party = try party(context, record, facts)
-        try await requireSession(request, record, party: party)
-        guard record.status == .closed else {
-            throw ServiceError(
-                .conflict, "study \"\(record.id)\" is still open: shares are handed out once the analyst has closed it")
-        }
+        let (record, facts, party) = try await closedStudyParty(
+            request, context, stillOpen: "shares are handed out once the analyst has closed it")
 
         let limits = configuration.limits
         var limit = limits.defaultSharesPage

@@ -55,14 +55,8 @@ extension StudyService {
     // MARK: POST /api/v1/studies/{study}/parties/{n}/progress
 
     func reportProgress(_ request: Request, _ context: Context) async throws -> Response {
-        let record = try await study(context)
-        let facts = try await facts(record)
-        let party = try party(context, record, facts)
-        try await requireSession(request, record, party: party)
-        guard record.status == .closed else {
-            throw ServiceError(
-                .conflict, "study \"\(record.id)\" is still open: the computation starts once the analyst has closed it")
-        }
+        let (record, _, party) = try await closedStudyParty(
+            request, context, stillOpen: "the computation starts once the analyst has closed it")
         let body = try await body(request, limit: Self.progressReportBytes)
         let report: ProgressReport
         do {
