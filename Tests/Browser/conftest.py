@@ -5,7 +5,8 @@ Run from the repository's root after `swift build` (or `swift test`, which build
 
     python3 -m pytest Tests/Browser
 
-Needs Debian's `chromium` and `chromium-driver` and `pip install selenium pytest openpyxl`.
+Needs Debian's `chromium`, `chromium-driver` and `firefox-esr`, and
+`pip install selenium pytest openpyxl marionette-driver`.
 `CAIRN_BIN` points at another `cairn` binary; `CAIRN_WEB_ROOT` serves the pages from another folder.
 Screenshots go to `.build/browser-tests/screenshots/`.
 """
