@@ -220,4 +220,4 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
     analyst = [party["id"] for party in definition["computeParties"]].index(definition["recipients"][0]) + 1
     assert (tmp_path / f"party{analyst}-run" / "results" / "report.html").exists()
     browser.execute_script("window.scrollTo(0, 0)")
-    screenshot(browser, "analyst-dashboard")
+    screenshot(browser, "analyst-dashboard-progress")

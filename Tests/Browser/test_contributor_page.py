@@ -312,7 +312,7 @@ def test_submit_receipt_and_resubmit(page, study):
     assert len(receipt.find_element(By.CSS_SELECTOR, '[data-field="fingerprint"]').text.replace(" ", "")) == 16
     assert "replaces" in receipt.text
     assert study.contribution(code)["latestSubmission"] == 1
-    screenshot(page, "contributor-receipt")
+    screenshot(page, "contributor-page-receipt")
 
     page.find_element(By.ID, "resubmit").click()
     wait_state(page, "ready")
@@ -436,4 +436,4 @@ def test_pay_equity_grid(service, browser):
     text = "\n".join(problems(browser))
     assert ("row 'First/Mid-Level Officials and Managers', column 'Hispanic or Latino / Female': Total annual compensation is empty "
             "but Number of employees is 2; these must be zero (or empty) together") in text
-    screenshot(browser, "contributor-grid")
+    screenshot(browser, "contributor-grid-pay-equity")

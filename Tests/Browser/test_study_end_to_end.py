@@ -193,7 +193,7 @@ def test_study_in_the_browser(service, deployment, browser, tmp_path):
     type_tables(driver, {t: answers[0][t] for t in TABLES})
     choose_sector(driver, answers[0]["sector"])
     assert cell_text(driver, "salaries", 1, 1) == "262000"
-    screenshot(driver, "contributor-grid")
+    screenshot(driver, "study-contributor-grid")
     receipts[0] = send(driver)
     assert receipts[0]["submission"].strip().endswith("1")
     # ... then corrects two salaries from the receipt: the grid keeps the numbers it sent, and the
@@ -206,7 +206,7 @@ def test_study_in_the_browser(service, deployment, browser, tmp_path):
     second = send(driver)
     assert second["submission"].strip().endswith("2")
     assert second["fingerprint"] != receipts[0]["fingerprint"]
-    screenshot(driver, "contributor-receipt")
+    screenshot(driver, "study-contributor-receipt")
 
     # 2: pastes each table as a tab-separated range copied from a spreadsheet.
     open_link(driver, links[1])
@@ -244,7 +244,7 @@ def test_study_in_the_browser(service, deployment, browser, tmp_path):
     assert "1.5 is not a whole number" in problems
     assert "must be zero (or empty) together" in problems
     assert not driver.find_element(By.ID, "review").is_enabled()
-    screenshot(driver, "contributor-problems")
+    screenshot(driver, "study-contributor-problems")
     type_tables(driver, {"employees": [[9]], "salaries": [[850000, 790000], [0]]})
     wait_for(lambda: not driver.find_element(By.ID, "problems").text.strip(), message="the problems to clear")
     receipts[4] = send(driver)
@@ -294,7 +294,7 @@ def test_study_in_the_browser(service, deployment, browser, tmp_path):
         assert process.returncode == 0, (folder / "compute.log").read_text()
     wait_for(lambda: [e.text.strip() for e in driver.find_elements(By.CSS_SELECTOR, "#progress [data-party] .stage")] == ["finished"] * 3,
              message="every party's progress to say finished")
-    screenshot(driver, "analyst-dashboard")
+    screenshot(driver, "study-analyst-dashboard")
 
     # Only the analyst's party (party 2) has results; they equal the cleartext computation.
     assert not (tmp_path / "party1" / "results").exists() and not (tmp_path / "party3" / "results").exists()
