@@ -60,9 +60,14 @@ def test_typing_and_navigation_keys(page):
     assert active_position(page) == ["employees", 0, 1]
     page.switch_to.active_element.send_keys("4", Keys.ENTER)
     assert value(page, "employees", 0, 0) == "3" and value(page, "employees", 0, 1) == "4"
-    assert active_position(page) == ["employees", 1, 1]
+    # Enter after a run of Tabs goes to the next row where the run began, as in a spreadsheet.
+    assert active_position(page) == ["employees", 1, 0]
     active = page.switch_to.active_element
-    active.send_keys(Keys.ARROW_LEFT)
+    active.send_keys(Keys.ARROW_RIGHT)
+    assert active_position(page) == ["employees", 1, 1]
+    page.switch_to.active_element.send_keys(Keys.ARROW_UP, Keys.ENTER)
+    assert active_position(page) == ["employees", 1, 1]  # without Tabs before it, Enter goes straight down
+    page.switch_to.active_element.send_keys(Keys.ARROW_LEFT)
     assert active_position(page) == ["employees", 1, 0]
     page.switch_to.active_element.send_keys("5", Keys.SHIFT, Keys.ENTER)
     assert active_position(page) == ["employees", 0, 0] and value(page, "employees", 1, 0) == "5"

@@ -47,6 +47,7 @@ export class Grid {
     this.editing = null;     // {input, original, mode: "enter" | "edit"}
     this.undoStack = [];     // pastes, newest last: [{table, row, column, before}]
     this.active = null;
+    this.tabStops = new Map();
     this.editable = true;
     this.render();
     container.addEventListener("keydown", (event) => this.keydown(event));
@@ -129,9 +130,14 @@ export class Grid {
       section.append(element("div", { class: "grid-scroll" }, grid));
       this.container.append(section);
     });
-    const first = this.inputs.values().next().value;
-    if (first) first.tabIndex = 0;
-    this.active = first ?? null;
+    // One Tab stop per table (its selected cell), so that Tab reaches every table in turn.
+    this.tabStops = new Map();
+    for (const input of this.inputs.values()) {
+      if (this.tabStops.has(input.dataset.table)) continue;
+      input.tabIndex = 0;
+      this.tabStops.set(input.dataset.table, input);
+    }
+    this.active = this.inputs.values().next().value ?? null;
   }
 
   /** Shows `answers` again (after an upload or undo replaced them). */
@@ -214,8 +220,10 @@ export class Grid {
     const input = this.cellInput(event.target);
     if (!input) return;
     if (this.editing && this.editing.input !== input) this.stopEditing();
-    if (this.active && this.active !== input) this.active.tabIndex = -1;
+    const stop = this.tabStops.get(input.dataset.table);
+    if (stop && stop !== input) stop.tabIndex = -1;
     input.tabIndex = 0;
+    this.tabStops.set(input.dataset.table, input);
     this.active = input;
     this.container.querySelectorAll("td.selected").forEach((td) => td.classList.remove("selected"));
     input.parentElement.classList.add("selected");
@@ -253,15 +261,33 @@ export class Grid {
       return;
     }
     switch (event.key) {
-      case "Enter":
+      case "Enter": {
         stop();
         this.stopEditing();
+        // After a run of Tabs along a row, Enter goes to the next row where the run began, as
+        // spreadsheets do, so that a row typed as "value Tab value Enter" lands on the next row.
+        const { table, row } = this.position(input);
+        const run = this.tabRun;
+        this.tabRun = null;
+        if (run && !event.shiftKey && run.table === table && run.row === row) {
+          if (row + 1 < this.shape(table).rows) this.focusCell(table, row + 1, run.column);
+          return;
+        }
         this.move(input, event.shiftKey ? -1 : 1, 0);
         return;
+      }
       case "Tab": {
         this.stopEditing();
+        const { table, row, column } = this.position(input);
+        const run = this.tabRun;
+        if (!event.shiftKey && !(run && run.table === table && run.row === row)) this.tabRun = { table, row, column };
         // At the table's first or last cell Tab leaves the grid, as a form would.
-        if (this.move(input, 0, event.shiftKey ? -1 : 1, true)) stop();
+        if (this.move(input, 0, event.shiftKey ? -1 : 1, true)) {
+          stop();
+          if (this.position(document.activeElement).row !== row) this.tabRun = null; // wrapped to the next row
+        } else {
+          this.tabRun = null;
+        }
         return;
       }
       case "Escape":
@@ -275,6 +301,7 @@ export class Grid {
         if (editing?.mode === "edit" || event.altKey || command) return; // caret moves within the text
         stop();
         this.stopEditing();
+        this.tabRun = null;
         const steps = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key];
         this.move(input, ...steps);
         return;
