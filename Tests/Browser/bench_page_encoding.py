@@ -14,7 +14,6 @@ conftest.py) and a built `cairn` (for the page's server)."""
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile

@@ -5,11 +5,8 @@ parties' progress while `cairn compute` runs."""
 import csv
 import io
 import json
-import pathlib
 import subprocess
-import time
 
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select

@@ -11,7 +11,7 @@ import tempfile
 import pytest
 
 from conftest import wait_for
-from test_submission_crypto import IMPORT_PAIR, PARTY_KEYS, WORKED_EXAMPLE_ENVELOPE, jwk
+from test_submission_crypto import PARTY_KEYS, SEAL_WORKED_EXAMPLE, WORKED_EXAMPLE_ENVELOPE, worked_example_ephemeral_keys
 
 marionette_driver = pytest.importorskip("marionette_driver.marionette", reason="pip install marionette-driver")
 from marionette_driver.by import By  # noqa: E402
@@ -65,23 +65,8 @@ def state(client):
 
 
 def test_worked_example_in_firefox(service, firefox):
-    import base64
-    import hashlib
-    import json
     firefox.navigate(service.url + "/")
-    ephemeral = []
-    for i in range(3):
-        private = hashlib.sha256(f"cairn example ephemeral {i + 1}".encode()).hexdigest()
-        enc = base64.b64decode(json.loads(WORKED_EXAMPLE_ENVELOPE)["shares"][i]["enc"]).hex()
-        ephemeral.append(jwk(private, enc))
-    envelope = run_module(firefox, "/assets/js/submission.js", IMPORT_PAIR + """
-        const [keys, ephemeralKeys] = args;
-        const fixed = {
-          seeds: [m.fromHex("000102030405060708090a0b0c0d0e0f"), m.fromHex("101112131415161718191a1b1c1d1e1f")],
-          ephemeral: await Promise.all(ephemeralKeys.map(importPair)),
-        };
-        return m.sealSubmission([7n, 0n, -1n], "example-study", "example-code", 1, keys, fixed);
-    """, PARTY_KEYS, ephemeral)
+    envelope = run_module(firefox, "/assets/js/submission.js", SEAL_WORKED_EXAMPLE, PARTY_KEYS, worked_example_ephemeral_keys())
     assert envelope == WORKED_EXAMPLE_ENVELOPE
 
 

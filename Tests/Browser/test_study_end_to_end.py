@@ -7,7 +7,6 @@ encrypted (so page-made ciphertexts open in Swift) and compute; the analyst's pa
 a cleartext computation over the latest submissions. Screenshots of the contributor's grid and of
 the analyst's dashboard are saved (.build/browser-tests/screenshots/)."""
 
-import csv
 import json
 import subprocess
 

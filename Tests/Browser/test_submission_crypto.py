@@ -90,20 +90,29 @@ PARTY_KEYS = [
 ]
 
 
-def test_worked_example_byte_for_byte(page):
-    ephemeral = []
-    for i, label in enumerate(["1", "2", "3"]):
-        private = hashlib.sha256(f"cairn example ephemeral {label}".encode()).hexdigest()
+def worked_example_ephemeral_keys() -> list:
+    """The worked example's fixed ephemeral keys (SHA-256 of their labels), as JWKs."""
+    keys = []
+    for i in range(3):
+        private = hashlib.sha256(f"cairn example ephemeral {i + 1}".encode()).hexdigest()
         enc = base64.b64decode(json.loads(WORKED_EXAMPLE_ENVELOPE)["shares"][i]["enc"]).hex()
-        ephemeral.append(jwk(private, enc))
-    envelope = run_module(page, MODULE, IMPORT_PAIR + """
-        const [keys, ephemeralKeys] = args;
-        const fixed = {
-          seeds: [m.fromHex("000102030405060708090a0b0c0d0e0f"), m.fromHex("101112131415161718191a1b1c1d1e1f")],
-          ephemeral: await Promise.all(ephemeralKeys.map(importPair)),
-        };
-        return m.sealSubmission([7n, 0n, -1n], "example-study", "example-code", 1, keys, fixed);
-    """, PARTY_KEYS, ephemeral)
+        keys.append(jwk(private, enc))
+    return keys
+
+
+# JavaScript (with submission.js as `m`): the worked example's envelope from its fixed inputs.
+SEAL_WORKED_EXAMPLE = IMPORT_PAIR + """
+    const [keys, ephemeralKeys] = args;
+    const fixed = {
+      seeds: [m.fromHex("000102030405060708090a0b0c0d0e0f"), m.fromHex("101112131415161718191a1b1c1d1e1f")],
+      ephemeral: await Promise.all(ephemeralKeys.map(importPair)),
+    };
+    return m.sealSubmission([7n, 0n, -1n], "example-study", "example-code", 1, keys, fixed);
+"""
+
+
+def test_worked_example_byte_for_byte(page):
+    envelope = run_module(page, MODULE, SEAL_WORKED_EXAMPLE, PARTY_KEYS, worked_example_ephemeral_keys())
     assert envelope == WORKED_EXAMPLE_ENVELOPE
     tag = run_module(page, MODULE, 'return m.hex(await m.participantTag("example-study", "example-code"));')
     assert tag == "4197ec0e39fac67a4f972c7d0a660055929f29aca06ac6279e83e132e35c5a1f"
