@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import EXAMPLES, cairn, run_module
+from conftest import cairn, run_module
 
 QUICKSTART_FORMS = {
     "many problems": "cohort,sector,Charity\nemployees,Female,Male\nEngineering,1.5,x\nSales,0,\n"
