@@ -49,7 +49,7 @@ struct StudyBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let study = try StudyDefinition.load(from: definition)
+        let study = try StudyDefinition.load(from: StudyExamples.resolve(definition))
         let counts = try Self.counts(contributors)
         guard engineOnly else {
             for count in counts {
@@ -67,7 +67,7 @@ struct StudyBenchCommand: AsyncParsableCommand {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: folder) }
             let deployment = try LocalDeployment.create(in: folder, receiveTimeoutSeconds: 300)
-            let path = URL(fileURLWithPath: definition).standardizedFileURL.path
+            let path = URL(fileURLWithPath: StudyExamples.resolve(definition)).standardizedFileURL.path
             let arguments = ["--job", "study", "--definition", path, "--contributors", contributors] + (json ? ["--json"] : [])
             let outputs = try PartyProcesses.run(configurations: deployment.configurationPaths, arguments: arguments)
             print(outputs[0], terminator: "")

@@ -45,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         if engineOnly { return try await runEngine() }
-        let template = try StudyDefinition.load(from: definition)
+        let template = try StudyDefinition.load(from: StudyExamples.resolve(definition))
         let folderURL = URL(fileURLWithPath: folder)
         try? FileManager.default.removeItem(at: folderURL)
         print("Cairn demo: \(template.title)\n")

@@ -82,7 +82,7 @@ struct PartyCommand: AsyncParsableCommand {
     }
 
     private func study(_ network: PartyNetwork, me: PartyIndex) async throws {
-        let study = try StudyDefinition.load(from: definition)
+        let study = try StudyDefinition.load(from: StudyExamples.resolve(definition))
         for (k, count) in try StudyBenchCommand.counts(contributors).enumerated() {
             let shares = try StudyBenchmark.shares(study, contributors: count, seed: 7)
             let party = try await Party.connect(over: network.transport(session: UInt64(k + 1)))
