@@ -130,6 +130,35 @@ def test_paste_of_a_range_and_undo(page):
     assert value(page, "employees", 1, 0) == "" and value(page, "employees", 1, 1) == ""
 
 
+def test_a_block_selected_with_shift_is_copied_cleared_and_restored(page):
+    fill(page, "salaries", [["300000", "410000"], ["250000", "7"]])
+    cell(page, "salaries", 0, 0).click()
+    page.switch_to.active_element.send_keys(Keys.SHIFT, Keys.ARROW_RIGHT, Keys.ARROW_DOWN)
+    assert len(page.find_elements(By.CSS_SELECTOR, 'td.in-range [data-table="salaries"]')) == 4
+    copied = page.execute_script("""
+        const data = new DataTransfer();
+        document.activeElement.dispatchEvent(new ClipboardEvent("copy", { clipboardData: data, bubbles: true, cancelable: true }));
+        return data.getData("text/plain");
+    """)
+    assert copied == "300000\t410000\n250000\t7"
+    # The copy pastes back as a block elsewhere, from the selected cell.
+    paste(page, "employees", 0, 0, copied)
+    assert [value(page, "employees", r, c) for r in (0, 1) for c in (0, 1)] == ["300000", "410000", "250000", "7"]
+
+    cell(page, "salaries", 1, 1).click()
+    page.switch_to.active_element.send_keys(Keys.SHIFT, Keys.ARROW_UP, Keys.ARROW_LEFT)
+    page.switch_to.active_element.send_keys(Keys.DELETE)
+    assert [value(page, "salaries", r, c) for r in (0, 1) for c in (0, 1)] == ["", "", "", ""]
+    assert row_total(page, "salaries", 0) == ""
+    assert "Cleared 4 cells" in page.find_element(By.ID, "grid-status").text
+    page.find_element(By.ID, "undo-paste").click()
+    assert [value(page, "salaries", r, c) for r in (0, 1) for c in (0, 1)] == ["300000", "410000", "250000", "7"]
+    # Moving without Shift leaves the block.
+    cell(page, "salaries", 0, 0).click()
+    page.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    assert not page.find_elements(By.CSS_SELECTOR, "td.in-range")
+
+
 # -- checks ----------------------------------------------------------------------------------------
 
 def test_validation_as_one_types(page):

@@ -45,7 +45,9 @@ export class Grid {
     this.onUndoChange = onUndoChange;
     this.inputs = new Map(); // "table/row/column" → input
     this.editing = null;     // {input, original, mode: "enter" | "edit"}
-    this.undoStack = [];     // pastes, newest last: [{table, row, column, before}]
+    this.undoStack = [];     // pastes and cleared ranges, newest last: {what, cells: [{table, row, column, before}]}
+    this.range = null;       // a block selected with Shift and the arrows: {table, row, column} of its anchor
+    this.extending = false;  // the focus moves because the block grows: keep it
     this.active = null;
     this.tabStops = new Map();
     this.editable = true;
@@ -220,6 +222,7 @@ export class Grid {
     const input = this.cellInput(event.target);
     if (!input) return;
     if (this.editing && this.editing.input !== input) this.stopEditing();
+    if (!this.extending) this.clearRange();
     const stop = this.tabStops.get(input.dataset.table);
     if (stop && stop !== input) stop.tabIndex = -1;
     input.tabIndex = 0;
@@ -303,7 +306,16 @@ export class Grid {
         this.stopEditing();
         this.tabRun = null;
         const steps = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }[event.key];
-        this.move(input, ...steps);
+        if (event.shiftKey) {
+          // Shift and an arrow grow a block from where it began, to copy or clear it at once.
+          this.range ??= this.position(input);
+          this.extending = true;
+          this.move(input, ...steps);
+          this.extending = false;
+          this.paintRange();
+        } else {
+          this.move(input, ...steps);
+        }
         return;
       }
       case "Home": case "End":
@@ -315,6 +327,10 @@ export class Grid {
       case "Delete": case "Backspace":
         if (editing || !this.editable) return;
         stop();
+        if (this.range) {
+          this.clearBlock();
+          return;
+        }
         if (input.value !== "") {
           input.value = "";
           const { table, row, column } = this.position(input);
@@ -325,6 +341,7 @@ export class Grid {
       default:
         // A printable key on a selected cell replaces its content, as in a spreadsheet.
         if (!editing && this.editable && event.key.length === 1 && !command && !event.altKey) {
+          this.clearRange();
           this.startEditing(input, "enter", true);
         }
     }
@@ -334,7 +351,70 @@ export class Grid {
     const input = this.cellInput(event.target);
     if (!input || this.editing?.input === input) return;
     event.preventDefault();
-    event.clipboardData.setData("text/plain", input.value);
+    // Tab-separated rows, as spreadsheets put a block on the clipboard.
+    const block = this.rangeBlock() ?? { table: this.position(input).table, top: this.position(input).row,
+      left: this.position(input).column, bottom: this.position(input).row, right: this.position(input).column };
+    const lines = [];
+    for (let r = block.top; r <= block.bottom; r++) {
+      const cells = [];
+      for (let c = block.left; c <= block.right; c++) cells.push(this.inputAt(block.table, r, c).value);
+      lines.push(cells.join("\t"));
+    }
+    event.clipboardData.setData("text/plain", lines.join("\n"));
+  }
+
+  /** The selected block's bounds, or null when no block is selected. */
+  rangeBlock() {
+    if (!this.range || !this.active) return null;
+    const here = this.position(this.active);
+    if (here.table !== this.range.table) return null;
+    return {
+      table: here.table,
+      top: Math.min(here.row, this.range.row), bottom: Math.max(here.row, this.range.row),
+      left: Math.min(here.column, this.range.column), right: Math.max(here.column, this.range.column),
+    };
+  }
+
+  paintRange() {
+    const block = this.rangeBlock();
+    for (const input of this.inputs.values()) {
+      const { table, row, column } = this.position(input);
+      const inside = !!block && table === block.table && row >= block.top && row <= block.bottom
+        && column >= block.left && column <= block.right;
+      input.parentElement.classList.toggle("in-range", inside);
+      if (inside) input.parentElement.setAttribute("aria-selected", "true");
+      else input.parentElement.removeAttribute("aria-selected");
+    }
+  }
+
+  clearRange() {
+    if (!this.range) return;
+    this.range = null;
+    this.paintRange();
+  }
+
+  /** Empties every cell of the selected block; undoable like a paste. */
+  clearBlock() {
+    const block = this.rangeBlock();
+    if (!block) return;
+    const cells = [];
+    for (let r = block.top; r <= block.bottom; r++) {
+      for (let c = block.left; c <= block.right; c++) {
+        const before = this.answers.tables[block.table][r][c];
+        if (before === null || before === "") continue;
+        cells.push({ table: block.table, row: r, column: c, before });
+        this.setValue(block.table, r, c, "");
+      }
+    }
+    if (!cells.length) return;
+    this.remember("clearing", cells);
+    this.onMessage(`Cleared ${cells.length} cell${cells.length === 1 ? "" : "s"}.`);
+  }
+
+  remember(what, cells) {
+    this.undoStack.push({ what, cells });
+    this.onUndoChange(true);
+    this.onEdit(cells.map(({ table, row, column }) => ({ table, row, column })));
   }
 
   paste(event) {
@@ -346,7 +426,8 @@ export class Grid {
     if (single && this.editing?.input === input && this.editing.mode === "edit") return; // into the text being edited
     event.preventDefault();
     this.stopEditing();
-    this.pasteBlock(input, block);
+    const selected = this.rangeBlock();
+    this.pasteBlock(selected ? this.inputAt(selected.table, selected.top, selected.left) : input, block);
   }
 
   /** Fills cells from the selected one with `block` (rows of cell texts); undoable. */
@@ -354,19 +435,15 @@ export class Grid {
     const { table, row, column } = this.position(input);
     const { rows, columns } = this.shape(table);
     const undo = [];
-    const changed = [];
     let outside = 0;
     block.forEach((cells, i) => cells.forEach((text, j) => {
       const r = row + i, c = column + j;
       if (r >= rows || c >= columns) { if (text !== "") outside++; return; }
       undo.push({ table, row: r, column: c, before: this.answers.tables[table][r][c] });
       this.setValue(table, r, c, text);
-      changed.push({ table, row: r, column: c });
     }));
     if (!undo.length) return;
-    this.undoStack.push(undo);
-    this.onUndoChange(true);
-    this.onEdit(changed);
+    this.remember("paste", undo);
     const pastedRows = Math.min(block.length, rows - row);
     this.onMessage(outside
       ? `Pasted ${undo.length} cell${undo.length === 1 ? "" : "s"}; ${outside} value${outside === 1 ? " was" : "s were"} beyond the edge of the table and left out. Check that you selected the right starting cell.`
@@ -375,13 +452,15 @@ export class Grid {
 
   get canUndo() { return this.undoStack.length > 0; }
 
+  /** Undoes the last paste or clearing of a block. */
   undoPaste() {
     const undo = this.undoStack.pop();
     if (!undo) return;
-    for (const { table, row, column, before } of undo) this.setValue(table, row, column, before);
+    const { what, cells } = undo;
+    for (const { table, row, column, before } of cells) this.setValue(table, row, column, before);
     this.onUndoChange(this.undoStack.length > 0);
-    this.onEdit(undo.map(({ table, row, column }) => ({ table, row, column })));
-    this.onMessage(`Undid the paste of ${undo.length} cell${undo.length === 1 ? "" : "s"}.`);
-    this.focusCell(undo[0].table, undo[0].row, undo[0].column);
+    this.onEdit(cells.map(({ table, row, column }) => ({ table, row, column })));
+    this.onMessage(`Undid the ${what} of ${cells.length} cell${cells.length === 1 ? "" : "s"}.`);
+    this.focusCell(cells[0].table, cells[0].row, cells[0].column);
   }
 }
