@@ -301,10 +301,6 @@ public struct SubmissionAcknowledgement: Codable, Sendable {
 }
 
 /// The stages a compute party goes through, as it reports them to the service.
-public enum ComputeStage: String, Codable, Sendable {
-    case fetching, decrypting, agreeing, computing, finished, failed
-}
-
 public struct StudyProgress: Codable, Sendable {
     public struct Party: Codable, Sendable {
         public var party: Int

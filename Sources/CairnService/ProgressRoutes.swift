@@ -9,7 +9,7 @@ import Hummingbird
 
 extension StudyService {
     /// The stages a compute party reports, in the order it goes through them.
-    static let progressStages = ["fetching", "decrypting", "agreeing", "computing", "finished", "failed"]
+    static let progressStages = ComputeStage.allCases.map(\.rawValue)
 
     /// The largest progress report body: a stage and two counts take well under 100 bytes.
     static let progressReportBytes = 1024

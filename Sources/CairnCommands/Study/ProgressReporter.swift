@@ -1,4 +1,5 @@
 import CairnClient
+import CairnStudy
 import Foundation
 
 /// Tells the study service which stage this compute party has reached, for the analyst's

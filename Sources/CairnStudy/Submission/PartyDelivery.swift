@@ -243,3 +243,9 @@ struct ByteReader {
         return take(Int(count))
     }
 }
+
+/// The stages a compute party reports to the study service while it computes
+/// (`POST …/parties/{n}/progress`, docs/API.md), in the order it goes through them.
+public enum ComputeStage: String, Codable, Sendable, CaseIterable {
+    case fetching, decrypting, agreeing, computing, finished, failed
+}
