@@ -136,7 +136,7 @@ public struct ServiceClient: Sendable {
     /// Every participant's latest share for `party`, page by page.
     public func allShares(
         study studyID: String, party: Int, token: String, pageSize: Int = 2000,
-        progress: (@Sendable (Int) -> Void)? = nil
+        progress: (@Sendable (Int) async -> Void)? = nil
     ) async throws -> [PartyShareRecord] {
         var records: [PartyShareRecord] = []
         var cursor: ParticipantTag?
@@ -144,7 +144,7 @@ public struct ServiceClient: Sendable {
             let page = try await shares(study: studyID, party: party, token: token, after: cursor, limit: pageSize)
             records += page.records
             cursor = page.next
-            progress?(records.count)
+            await progress?(records.count)
         } while cursor != nil
         return records
     }

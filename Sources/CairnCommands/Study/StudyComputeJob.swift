@@ -60,14 +60,10 @@ struct StudyComputeJob: Sendable {
         let token = try await service.openPartySession(study: studyID, party: me.rawValue, partyCount: parties.count, key: key)
         await progress.start(token: token)
         await progress.report(.fetching, done: 0)
-        var records: [PartyShareRecord] = []
-        var cursor: ParticipantTag?
-        repeat {
-            let page = try await service.shares(study: studyID, party: me.rawValue, token: token, after: cursor, limit: 2000)
-            records += page.records
-            cursor = page.next
-            await progress.report(.fetching, done: records.count)
-        } while cursor != nil
+        let progress = self.progress
+        let records = try await service.allShares(study: studyID, party: me.rawValue, token: token) { fetched in
+            await progress.report(.fetching, done: fetched)
+        }
         log("\(me): fetched \(records.count) submissions in \(Stopwatch.text(since: started))")
 
         let decrypting = ContinuousClock.now

@@ -1,36 +1,9 @@
 // Small helpers shared by the analyst's pages: building elements, copying, downloading, the
 // page's state, plain-language errors and where the analyst credential is kept.
 
-/** An element: `h("p", {class: "muted"}, "text", child, …)`. `on` takes event handlers; `null`,
- *  `false` and `undefined` children are skipped, arrays are flattened. */
-export function h(tag, attributes = {}, ...children) {
-  return fill(document.createElement(tag), attributes, children);
-}
+import { h } from "./dom.js";
 
-/** An SVG element, as `h` builds HTML ones. */
-export function svg(tag, attributes = {}, ...children) {
-  return fill(document.createElementNS("http://www.w3.org/2000/svg", tag), attributes, children);
-}
-
-function fill(element, attributes, children) {
-  for (const [name, value] of Object.entries(attributes ?? {})) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "on") {
-      for (const [event, handler] of Object.entries(value)) element.addEventListener(event, handler);
-    } else if (name === "text") {
-      element.textContent = value;
-    } else if (name in element && !(element instanceof SVGElement) && typeof value !== "string") {
-      element[name] = value;
-    } else {
-      element.setAttribute(name, value === true ? "" : String(value));
-    }
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return element;
-}
+export { h, svg, download } from "./dom.js";
 
 /** What the tests and the stylesheet read: loading, create, signin, dashboard or error. */
 export function setState(state) {
@@ -86,16 +59,6 @@ export function copyButton(text, label = "Copy", describedLabel = label) {
     },
   }, label);
   return h("span", { class: "copy-group" }, button, status);
-}
-
-/** Saves `text` as a file named `name` in the browser's downloads. */
-export function download(name, text, type = "text/plain") {
-  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
-  const link = h("a", { href: url, download: name, class: "visually-hidden" });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** An API failure in plain language. `about` says what the secret was: "credential" for the

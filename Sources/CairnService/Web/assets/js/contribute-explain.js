@@ -2,6 +2,8 @@
 // flow a contributor can follow without knowing what secret sharing is. Built from the
 // definition so that it names the organizations this study really uses.
 
+import { h as el } from "./dom.js";
+
 const ROLE_NAMES = { serviceProvider: "runs this service", analyst: "runs the study", independent: "independent" };
 const STATISTIC_NAMES = {
   count: "the number of contributors",
@@ -11,16 +13,6 @@ const STATISTIC_NAMES = {
   standardDeviation: "how much contributors differ (standard deviation)",
 };
 
-const el = (name, attributes = {}, ...children) => {
-  const node = document.createElement(name);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children);
-  return node;
-};
 
 const list = (items, last = "and") => (items.length <= 1 ? items.join("") : items.slice(0, -1).join(", ") + ` ${last} ` + items.at(-1));
 

@@ -15,6 +15,7 @@ import { findWarnings } from "./study-warnings.js";
 import { Grid } from "./grid.js";
 import { writeXLSX, readXLSX, looksLikeZip, looksLikeOldExcel, SheetError } from "./sheets.js";
 import { renderExplanation } from "./contribute-explain.js";
+import { download } from "./dom.js";
 
 const $ = (selector) => document.querySelector(selector);
 const MAX_LISTED = 200;
@@ -366,23 +367,12 @@ function updateReview() {
 // -------------------------------------------------------------------------------------------
 // Files
 
-function save(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
 const hasValues = () => Object.values(page.answers.tables).some((rows) => rows.some((cells) => cells.some((v) => v !== null)));
 // The form comes filled with what is already in the grid, so a contributor can continue in a spreadsheet.
 const templateAnswers = () => (hasValues() || Object.keys(page.chosenCohorts).length ? { tables: page.answers.tables, cohorts: page.chosenCohorts } : null);
 
 function downloadCSV() {
-  save(new Blob([csvTemplate(page.definition, templateAnswers())], { type: "text/csv;charset=utf-8" }), `${page.definition.id}.csv`);
+  download(`${page.definition.id}.csv`, csvTemplate(page.definition, templateAnswers()), "text/csv");
 }
 
 function downloadXLSX() {
@@ -390,7 +380,7 @@ function downloadXLSX() {
   const tableIDs = new Set(page.definition.tables.map((t) => t.id));
   const widest = Math.max(...records.map((r) => r.length));
   const widths = [44, ...Array(Math.max(0, widest - 1)).fill(16)];
-  save(writeXLSX(records, { sheetName: "Form", bold: (_, fields) => tableIDs.has(fields[0]), widths }), `${page.definition.id}.xlsx`);
+  download(`${page.definition.id}.xlsx`, writeXLSX(records, { sheetName: "Form", bold: (_, fields) => tableIDs.has(fields[0]), widths }));
 }
 
 async function upload(file) {

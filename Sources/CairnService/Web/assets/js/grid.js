@@ -6,19 +6,9 @@
 // The grid edits `answers.tables` (Swift FilledTables shape) in place and calls `onEdit` after
 // every change, so the page can check the numbers and update totals as one types.
 
+import { h as element } from "./dom.js";
 import { rowLabels, columnLabels, labelParts } from "./study-form.js";
 
-const element = (name, attributes = {}, ...children) => {
-  const node = document.createElement(name);
-  for (const [key, value] of Object.entries(attributes)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined));
-  return node;
-};
 
 /** Splits text copied from a spreadsheet (tab-separated cells, one row per line) into rows of cells. */
 export function parseClipboard(text) {
