@@ -83,6 +83,7 @@ private struct HTMLPage {
             out += "<div><dt>Minimum cell size</dt><dd>\(minimum)</dd></div>\n"
         }
         out += "<div><dt>Computed by</dt><dd>\(Self.list(parties))</dd></div>\n</dl>\n"
+        if let sentence = report.leftOutSentence { out += "<p class=\"note\">\(e(sentence))</p>\n" }
         out += "<p class=\"note\">\(suppressionNote())</p>\n"
         out += """
             <p class="privacy">The compute parties computed these results together on secret shares of \

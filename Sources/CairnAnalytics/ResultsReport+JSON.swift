@@ -11,6 +11,7 @@ extension ResultsReport {
             ("study", .object([("id", .string(study.id)), ("title", .string(study.title)), ("description", JSON(study.description))])),
             ("computedAt", .string(ISO8601DateFormatter().string(from: computedAt))),
             ("contributors", .number(Double(contributors))),
+            ("leftOut", JSON(leftOut.map(Double.init))),
             ("minimumCellSize", JSON(minimumCellSize.map(Double.init))),
             ("computeParties", .array(computeParties.map {
                 .object([("id", .string($0.id)), ("name", .string($0.name)), ("role", .string($0.role.rawValue))])

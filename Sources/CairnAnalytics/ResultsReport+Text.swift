@@ -11,6 +11,7 @@ extension ResultsReport {
             "Computed \(Self.textDate(computedAt)) from \(Self.grouped(Double(contributors), fractionDigits: 0)) contributor\(contributors == 1 ? "" : "s")"
                 + (minimumCellSize.map { "; minimum cell size \($0)" } ?? ""),
         ]
+        if let leftOutSentence { lines.append(leftOutSentence) }
         var anySuppressed = false, anyUndefined = false
         for table in tables {
             for group in table.groups {

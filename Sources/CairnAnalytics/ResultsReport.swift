@@ -32,6 +32,10 @@ public struct ResultsReport: Codable, Sendable, Equatable {
     public var computedAt: Date
     /// How many contributors' submissions the computation included.
     public var contributors: Int
+    /// How many of them did not follow the study's rules and were left out of every statistic,
+    /// checked on the shares so that nobody learns which (``ContributionValidation``); `nil` when
+    /// they were not checked (two compute parties).
+    public var leftOut: Int?
     /// Cells that fewer contributors filled in (or, for tables with a headcount, with a smaller
     /// summed headcount) were suppressed; `nil` if the study sets no minimum.
     public var minimumCellSize: Int?
@@ -142,6 +146,7 @@ extension ResultsReport {
         study = Study(id: definition.id, title: definition.title, description: definition.description)
         self.computedAt = Date(timeIntervalSince1970: computedAt.timeIntervalSince1970.rounded(.down))
         self.contributors = contributors
+        leftOut = results.leftOut
         minimumCellSize = definition.statistics.minimumCellSize
         computeParties = definition.computeParties.map { ComputeParty(id: $0.id, name: $0.name, role: $0.role) }
 
@@ -317,5 +322,16 @@ extension ResultsReport {
             return table
         }
         return selected
+    }
+}
+
+extension ResultsReport {
+    /// The sentence about the contributions left out for breaking the study's rules, or `nil`
+    /// when none was (or they were not checked).
+    public var leftOutSentence: String? {
+        guard let leftOut, leftOut > 0 else { return nil }
+        return leftOut == 1
+            ? "1 contribution did not follow the study's rules and was left out; nobody learns which."
+            : "\(Self.grouped(Double(leftOut), fractionDigits: 0)) contributions did not follow the study's rules and were left out; nobody learns which."
     }
 }

@@ -22,6 +22,10 @@ public struct StudyResults: Codable, Sendable, Equatable {
     }
 
     public var cells: [Cell]
+    /// The contributions that did not follow the study's rules (``ContributionValidation``) and
+    /// were left out of every statistic; `nil` when they were not checked (two compute parties).
+    /// Nobody learns which ones, or why.
+    public var leftOut: Int?
 }
 
 /// Computes a study's statistics from the contributors' secret-shared cell vectors.
@@ -36,9 +40,21 @@ public struct StudyResults: Codable, Sendable, Equatable {
 /// functions of what it receives, and the counts and sums are results themselves, so nothing more
 /// is revealed than the declared statistics, and no secret division is needed.
 ///
-/// - Cost: 3 or 4 rounds of products (one multiplication for the squares), then 9 rounds of
-///   comparisons and 3 of selection on `cells × (options + 1)` values, and one reveal to the
-///   recipient; communication grows with the number of cells and options, not contributors.
+/// Before any statistic, every contribution is checked against the definition on its shares
+/// (``ContributionValidation``): a contributor seals its own vector, so a presence bit of 2 or a
+/// value out of range would otherwise count it twice or swamp a sum. The secret validity bit `b`
+/// of each contribution multiplies only its weighting row, the cohort indicators and the appended
+/// one (which becomes `b` itself): every statistic is a product weighted by that row (counts are
+/// presence × row, sums values × row, squares values² × row), so an invalid contribution adds 0
+/// to all of them, the same effect as multiplying its values, presence bits and indicators by `b`,
+/// for `k + 1` multiplications per contributor instead of `2n + k`. Only the number left out,
+/// `Σ (1 − b)`, is revealed, to the recipient; nobody learns which contributions, or why.
+///
+/// - Cost: the check (see ``ContributionValidation``: about 8·n words and 20 rounds per
+///   contribution of `n` cells), 3 rounds to weight the rows, then 3 or 4 rounds of products (one
+///   multiplication for the squares), 9 rounds of comparisons and 3 of selection on
+///   `cells × (options + 1)` values, and one reveal to the recipient; apart from the check,
+///   communication grows with the number of cells and options, not contributors.
 public struct StudyComputation: Sendable {
     public let definition: StudyDefinition
     let layout: CellLayout
@@ -50,9 +66,11 @@ public struct StudyComputation: Sendable {
 
     /// Runs on every party. `contributions` holds the contributors' cell vectors one after
     /// another (``CellLayout/vectorLength`` each), replicated-shared. Returns the results at
-    /// `recipient`, `nil` elsewhere.
+    /// `recipient`, `nil` elsewhere. `log` hears how long the contributions' check took (a public
+    /// fact about the computation, nothing about the contributions).
     public func run(
-        on party: Party, contributions: ArithmeticShared, recipient: PartyIndex
+        on party: Party, contributions: ArithmeticShared, recipient: PartyIndex,
+        log: (String) -> Void = { _ in }
     ) async throws -> StudyResults? {
         let length = layout.vectorLength, cells = layout.cellCount, options = layout.cohortIndicatorCount
         guard contributions.count % max(length, 1) == 0 else {
@@ -74,9 +92,23 @@ public struct StudyComputation: Sendable {
         }
         let values = contributions.gathering(valueIndices)
         let presence = contributions.gathering(presenceIndices)
+        // The appended column is each contribution's validity: 1 if it follows the rules, else 0.
+        let checking = ContinuousClock.now
+        let valid = try await ContributionValidation(definition: definition).run(on: party, contributions: contributions)
+        let elapsed = (ContinuousClock.now - checking).components
+        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        log("checked \(contributors) contributions against the study's rules in \((seconds * 100).rounded() / 100) s")
+        let validity = contributors == 0
+            ? ArithmeticShared.zeros(count: 0, party: party.index) : try await party.arithmetic(valid)
+        let withValidity = ArithmeticShared.concatenating([contributions, validity])
+        var indicators = withValidity.gathering(indicatorIndices)
+        if options > 0, contributors > 0 {
+            // Each row's cohort indicators times its validity; the last column is the validity.
+            let weights = validity.gathering((0..<contributors).flatMap { [Int](repeating: $0, count: groups) })
+            indicators = try await party.multiply(indicators, weights)
+        }
         let ones = ArithmeticShared.public([UInt64](repeating: 1, count: contributors), party: party.index)
-        let withOnes = ArithmeticShared.concatenating([contributions, ones])
-        let indicators = withOnes.gathering(indicatorIndices)
+        let invalid = (ones - validity).sum()
         let wantsDeviation = definition.tables.contains { definition.statistics(for: $0).contains(.standardDeviation) }
 
         let counts = try await party.transposedProduct(presence, columns: cells, indicators, columns: groups)
@@ -105,9 +137,12 @@ public struct StudyComputation: Sendable {
         let flags4 = SharedBits.concatenating([suppressed, suppressed, suppressed, suppressed])
         let released = try await party.select(flags4, zeros, opened)
         let revealedFlags = try await party.reveal(suppressed, to: recipient)
-        let revealed = try await party.reveal(released, to: recipient)
-        guard let flags = revealedFlags, let numbers = revealed else { return nil }
-        return results(flags: flags, numbers: numbers, groups: groups)
+        let revealed = try await party.reveal(ArithmeticShared.concatenating([released, invalid]), to: recipient)
+        guard let flags = revealedFlags, var numbers = revealed else { return nil }
+        let leftOut = numbers.removeLast()
+        var results = results(flags: flags, numbers: numbers, groups: groups)
+        results.leftOut = Int(leftOut)
+        return results
     }
 
     /// Each cell's headcount cell: the matching cell of its table's headcount table, or `nil`.
@@ -155,8 +190,14 @@ public struct StudyComputation: Sendable {
 
 extension StudyComputation {
     /// The results computed in the clear from the contributors' cell vectors: what the parties
-    /// must reveal. The demo and the multi-process tests check the parties' results against it.
-    public func reference(vectors: [[UInt64]]) -> StudyResults {
+    /// must reveal. With three compute parties the vectors that break the study's rules are left
+    /// out and counted, as the parties do; two parties check nothing
+    /// (``TwoPartyStudyComputation``). The demo and the multi-process tests check the parties'
+    /// results against it.
+    public func reference(vectors all: [[UInt64]]) -> StudyResults {
+        let checked = definition.computeParties.count >= 3
+        let validation = ContributionValidation(definition: definition)
+        let vectors = checked ? all.filter(validation.reference(vector:)) : all
         let cells = layout.cellCount, options = layout.cohortIndicatorCount, groups = options + 1
         let size = cells * groups
         var numbers = [UInt64](repeating: 0, count: 4 * size)
@@ -186,6 +227,8 @@ extension StudyComputation {
         for k in 0..<size where flags[k] {
             for block in 0..<4 { numbers[block * size + k] = 0 }
         }
-        return results(flags: flags, numbers: numbers, groups: groups)
+        var results = results(flags: flags, numbers: numbers, groups: groups)
+        results.leftOut = checked ? all.count - vectors.count : nil
+        return results
     }
 }

@@ -13,6 +13,12 @@ import CairnStudy
 /// that is not the recipient sends its totals to the recipient, who adds the two. Each total on its
 /// own is uniformly random, so the sender learns nothing and the recipient learns only the totals.
 ///
+/// Not checked: with two parties, contributions are *not* checked against the study's rules
+/// (``ContributionValidation`` needs sign bits and zero tests, which take a third party in
+/// replicated sharing). A contributor who crafts its envelope can count as several contributors
+/// or add any amount to a sum, and ``StudyResults/leftOut`` stays `nil`; use three compute
+/// parties when contributors are not trusted to run the page or `cairn submit` unmodified.
+///
 /// - Cost: 1 round; the non-recipient sends `3 · cells · groups` words (counts, sums and the
 ///   headcount sums), the recipient sends nothing.
 public struct TwoPartyStudyComputation: Sendable {
