@@ -7,21 +7,33 @@ import Foundation
 
 /// `cairn bench study`: the time from a closed study's shares to the analyst's results.
 enum StudyBenchmark {
-    /// Random but valid contributions to `definition`: every cell filled (values 0…999), a random
-    /// option for each cohort.
+    /// Random contributions to `definition` that follow its rules, so that the parties' check
+    /// keeps them all: every cell filled (values 1…1000, never zero, so `zeroTogether` holds), the
+    /// first table of each `notGreaterThan` rule lowered to the second where it is greater, a
+    /// random option for each cohort.
     static func contributions(_ definition: StudyDefinition, count: Int, seed: UInt64) throws -> [UInt64] {
         var generator = SplitMix64(seed: seed)
         let layout = definition.cellLayout
+        let validation = ContributionValidation(definition: definition)
+        let pairs: [(Int, Int)] = definition.allRules.filter { $0.rule == .notGreaterThan && $0.tables.count == 2 }.flatMap { rule in
+            let blocks = rule.tables.compactMap { id in layout.tables.first { $0.table == id } }
+            guard blocks.count == 2 else { return [(Int, Int)]() }
+            return (0..<(blocks[0].rows * blocks[0].columns)).map { (blocks[0].firstCell + $0, blocks[1].firstCell + $0) }
+        }
         var vectors: [UInt64] = []
         vectors.reserveCapacity(count * layout.vectorLength)
         for _ in 0..<count {
             var vector = [UInt64](repeating: 0, count: layout.vectorLength)
             for c in 0..<layout.cellCount {
-                vector[layout.valuePosition(ofCell: c)] = generator.next() % 1000
+                vector[layout.valuePosition(ofCell: c)] = 1 + generator.next() % 1000
                 vector[layout.presencePosition(ofCell: c)] = 1
             }
+            for (smaller, larger) in pairs { vector[smaller] = min(vector[smaller], vector[larger]) }
             for cohort in layout.cohorts where cohort.options > 0 {
                 vector[cohort.firstPosition + Int(generator.next() % UInt64(cohort.options))] = 1
+            }
+            guard validation.reference(vector: vector) else {
+                throw JobError("the benchmark's random contributions do not follow the rules of study \"\(definition.id)\"")
             }
             vectors += vector
         }

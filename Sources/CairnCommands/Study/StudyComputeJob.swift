@@ -187,6 +187,7 @@ struct StudyComputeJob: Sendable {
         let recipient = try Self.recipient(of: definition)
         let results: StudyResults?
         if partyCount == 2 {
+            log("\(me): with two compute parties the contributions are not checked against the study's rules")
             results = try await TwoPartyStudyComputation(definition: definition).run(
                 over: network.transport(session: 2), shares: shares, groups: included.map { prepared.linkGroups[$0] },
                 recipient: recipient)
@@ -194,9 +195,12 @@ struct StudyComputeJob: Sendable {
             let party = try await Party.connect(over: network.transport(session: 2))
             let contributions = try await party.fromAdditiveShares(shares)
             results = try await StudyComputation(definition: definition).run(
-                on: party, contributions: contributions, recipient: recipient)
+                on: party, contributions: contributions, recipient: recipient, log: { log("\(me): \($0)") })
         }
         log("\(me): computed the statistics of \(included.count) contributors in \(Stopwatch.text(since: started))")
+        if let leftOut = results?.leftOut, leftOut > 0 {
+            log("\(me): \(leftOut) contributions did not follow the study's rules and were left out; nobody learns which")
+        }
         return results.map { ($0, included.count) }
     }
 
