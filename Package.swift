@@ -73,6 +73,7 @@ let package = Package(
             name: "CairnStore",
             dependencies: [
                 "CairnStudy",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

@@ -230,12 +230,19 @@ public enum ResultsReportError: Error, Sendable, Equatable, CustomStringConverti
 
 extension ResultsReport {
     /// Writes `results.json`, `results.csv` and `report.html` into `folder`, creating it if needed
-    /// and replacing files of those names.
+    /// and replacing files of those names. The folder is made `0700` before anything is written
+    /// into it, and the files `0600`: the results are the analyst's alone.
     public func write(to folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try jsonData().write(to: folder.appendingPathComponent(Self.jsonFileName), options: .atomic)
-        try Data(csv().utf8).write(to: folder.appendingPathComponent(Self.csvFileName), options: .atomic)
-        try Data(html().utf8).write(to: folder.appendingPathComponent(Self.htmlFileName), options: .atomic)
+        let files = FileManager.default
+        try files.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
+        for (name, data) in [
+            (Self.jsonFileName, try jsonData()), (Self.csvFileName, Data(csv().utf8)), (Self.htmlFileName, Data(html().utf8)),
+        ] {
+            let url = folder.appendingPathComponent(name)
+            try data.write(to: url, options: .atomic)
+            try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        }
     }
 
     /// Reads the `results.json` that ``write(to:)`` wrote into `folder`.

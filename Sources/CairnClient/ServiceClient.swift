@@ -13,6 +13,11 @@ public struct ServiceClient: Sendable {
     let http: HTTPClient
     /// How long one request may take, end to end.
     public var timeout: TimeAmount = .seconds(60)
+    /// How many times a request answered `429 Too Many Requests` or `503 Service Unavailable` is
+    /// sent again, each after the answer's `Retry-After` seconds.
+    public var busyRetries = 3
+    /// The longest `Retry-After` waited for; a longer one is reported at once.
+    public var longestRetryWait: Duration = .seconds(60)
 
     public init(baseURL: String, httpClient: HTTPClient = .shared) {
         var base = baseURL
@@ -134,19 +139,49 @@ public struct ServiceClient: Sendable {
     }
 
     /// Every participant's latest share for `party`, page by page.
+    ///
+    /// The service is not trusted to end the listing: every page that promises another must hold
+    /// records, in increasing participant order after the previous page's, and end with the
+    /// cursor it names, and no more than `maximumRecords` are read. A cursor that repeats or goes
+    /// back, an empty page with a cursor, or too many records stop it with a ``ServiceError``.
     public func allShares(
-        study studyID: String, party: Int, token: String, pageSize: Int = 2000,
+        study studyID: String, party: Int, token: String, pageSize: Int = 2000, maximumRecords: Int = 10_000_000,
         progress: (@Sendable (Int) async -> Void)? = nil
     ) async throws -> [PartyShareRecord] {
         var records: [PartyShareRecord] = []
         var cursor: ParticipantTag?
         repeat {
             let page = try await shares(study: studyID, party: party, token: token, after: cursor, limit: pageSize)
+            try Self.checkPage(page, after: cursor, limit: pageSize)
             records += page.records
+            guard records.count <= maximumRecords else {
+                throw ServiceError(
+                    status: nil, message: "the study service kept sending shares past \(maximumRecords) records; stopped")
+            }
             cursor = page.next
             await progress?(records.count)
         } while cursor != nil
         return records
+    }
+
+    /// Checks that a page of shares moves the listing forward (see ``allShares(study:party:token:pageSize:maximumRecords:progress:)``).
+    static func checkPage(
+        _ page: (records: [PartyShareRecord], next: ParticipantTag?), after cursor: ParticipantTag?, limit: Int
+    ) throws {
+        func refuse(_ what: String) -> ServiceError {
+            ServiceError(status: nil, message: "the study service's pages of shares are inconsistent: \(what); stopped")
+        }
+        guard page.records.count <= limit else { throw refuse("a page holds more records than asked for") }
+        var previous = cursor?.hex
+        for record in page.records {
+            let hex = record.participant.hex
+            if let previous, hex <= previous { throw refuse("participants repeat or go backwards") }
+            previous = hex
+        }
+        if let next = page.next {
+            guard !page.records.isEmpty else { throw refuse("an empty page names a next page") }
+            guard next.hex == previous else { throw refuse("the next page does not start after this page's last record") }
+        }
     }
 
     /// `POST /api/v1/studies/{study}/parties/{n}/progress`: tells the analyst's dashboard which
@@ -188,13 +223,16 @@ public struct ServiceClient: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
-        do {
-            response = try await http.execute(request, timeout: timeout)
-            bytes = try await response.body.collect(upTo: Self.maximumAnswerBytes)
-        } catch {
-            throw ServiceError(status: nil, message: "cannot reach the study service at \(baseURL) (\(error))")
+        var (response, bytes) = try await fetch(request)
+        var retries = 0
+        // Busy (429 or 503): wait as asked and send again, a bounded number of times.
+        while [429, 503].contains(response.status.code), retries < busyRetries,
+            let wait = response.headers.first(name: "Retry-After").flatMap(Int.init), wait >= 0,
+            Duration.seconds(wait) <= longestRetryWait
+        {
+            retries += 1
+            try await Task.sleep(for: .seconds(wait))
+            (response, bytes) = try await fetch(request)
         }
         let data = Array(bytes.readableBytesView)
         guard (200..<300).contains(response.status.code) else {
@@ -205,6 +243,15 @@ public struct ServiceClient: Sendable {
                 problems: refusal?.problems ?? [])
         }
         return (data, response.headers)
+    }
+
+    private func fetch(_ request: HTTPClientRequest) async throws -> (HTTPClientResponse, ByteBuffer) {
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            return (response, try await response.body.collect(upTo: Self.maximumAnswerBytes))
+        } catch {
+            throw ServiceError(status: nil, message: "cannot reach the study service at \(baseURL) (\(error))")
+        }
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws -> T {

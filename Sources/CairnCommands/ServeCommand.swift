@@ -20,8 +20,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The data directory: the SQLite database and the operator token.")
     var data: String = "cairn-data"
 
-    @Option(help: "Keep studies in PostgreSQL instead of SQLite: postgres://user:password@host:port/database.")
+    @Option(help: ArgumentHelp(
+        "Keep studies in PostgreSQL instead of SQLite: postgres://user@host:port/database (TLS required unless ?sslmode=disable). Keep the password off the command line: --database-password-file or CAIRN_DATABASE_PASSWORD.",
+        valueName: "url"))
     var database: String?
+
+    @Option(help: ArgumentHelp(
+        "A file holding the PostgreSQL password (its first line), instead of one in the --database URL. The environment variable CAIRN_DATABASE_PASSWORD does the same.",
+        valueName: "file"))
+    var databasePasswordFile: String?
+
+    @Option(help: ArgumentHelp("Close a connection after this many seconds without a byte read or written.", valueName: "seconds"))
+    var idleTimeout: Int = 30
+
+    @Option(help: ArgumentHelp("Serve at most this many connections at once; more wait until one closes.", valueName: "count"))
+    var maxConnections: Int = 1000
 
     @Option(help: "The address to listen on.")
     var host: String = "127.0.0.1"
@@ -56,18 +69,43 @@ struct ServeCommand: AsyncParsableCommand {
         if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {
             throw ValidationError("--database must be a postgres:// URL")
         }
+        if databasePasswordFile != nil, database == nil {
+            throw ValidationError("--database-password-file goes with --database")
+        }
+        guard (1...86_400).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 86400 seconds") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+    }
+
+    /// The PostgreSQL password from --database-password-file or CAIRN_DATABASE_PASSWORD, if either
+    /// is given (the file wins); `nil`: the URL's own, if any.
+    static func databasePassword(file: String?, environment: [String: String]) throws -> String? {
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read the database password file \(file)")
+            }
+            let password = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
+                .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\r")) } ?? ""
+            guard !password.isEmpty else { throw ValidationError("the database password file \(file) is empty") }
+            return password
+        }
+        if let password = environment["CAIRN_DATABASE_PASSWORD"], !password.isEmpty { return password }
+        return nil
     }
 
     func run() async throws {
         let folder = URL(fileURLWithPath: data)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // Private to its owner: it holds the operator token (and, with SQLite, every submission).
+        try FileManager.default.createDirectory(
+            at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let tokenURL = folder.appendingPathComponent("operator-token")
         let token = try OperatorToken.loadOrCreate(at: tokenURL)
 
         let tls = try tlsCertificate.map { try Self.tlsConfiguration(certificate: $0, key: tlsKey ?? "") }
         let store: any StudyStore
         if let database {
-            store = try await PostgresStudyStore(url: database)
+            let password = try Self.databasePassword(
+                file: databasePasswordFile, environment: ProcessInfo.processInfo.environment)
+            store = try await PostgresStudyStore(url: database, password: password)
             Log.info("keeping studies in PostgreSQL")
         } else {
             store = try SQLiteStudyStore(directory: folder)
@@ -83,7 +121,11 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(String(describing: error))
         }
         let service = StudyService(
-            store: store, configuration: ServiceConfiguration(operatorToken: token, publicURL: publicURL), web: web)
+            store: store,
+            configuration: ServiceConfiguration(
+                operatorToken: token, publicURL: publicURL, idleTimeout: .seconds(idleTimeout),
+                maximumConnections: maxConnections),
+            web: web)
         do {
             try await service.run(host: host, port: port, tls: tls) { host, port in
                 let address = "\(tls == nil ? "http" : "https")://\(host.contains(":") ? "[\(host)]" : host):\(port)"

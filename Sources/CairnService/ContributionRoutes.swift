@@ -104,6 +104,11 @@ extension StudyService {
                 .conflict,
                 "this Idempotency-Key was already used for submission \(earlier); send submission \(submission) "
                     + "with a new key")
+        case .requestIDReusedWithOtherContent(_, let earlier):
+            ServiceError(
+                .conflict,
+                "this Idempotency-Key was already used for submission \(earlier) with different content; "
+                    + "a retry must send the same bytes, and a new submission needs a new key and a larger number")
         case .unknownParticipant:
             ServiceError(.unauthorized, "this participation link is not valid for this study")
         case .unknownStudy(let id):

@@ -29,6 +29,14 @@ actor RateLimiter<Key: Hashable & Sendable> {
         return nil
     }
 
+    /// The whole seconds until `key` has a token again, without taking one; `nil` if it has one.
+    /// For limits charged only on failure: look before the work, ``take(_:now:)`` after it fails.
+    func wait(_ key: Key, now: Date) -> Int? {
+        guard let bucket = buckets[key] else { return nil }
+        let tokens = refilled(bucket, now: now)
+        return tokens >= 1 ? nil : max(1, Int(((1 - tokens) * limit.interval).rounded(.up)))
+    }
+
     private func refilled(_ bucket: Bucket, now: Date) -> Double {
         let elapsed = max(0, now.timeIntervalSince(bucket.updated))
         return min(Double(limit.burst), bucket.tokens + elapsed / limit.interval)
@@ -39,29 +47,6 @@ actor RateLimiter<Key: Hashable & Sendable> {
         guard now >= nextSweep else { return }
         nextSweep = now.addingTimeInterval(60)
         buckets = buckets.filter { refilled($0.value, now: now) < Double(limit.burst) }
-    }
-}
-
-/// The compute parties' session tokens, kept in memory only, by their SHA-256.
-actor PartySessions {
-    struct Session {
-        var studyID: String
-        /// 0-based.
-        var party: Int
-        var expiresAt: Date
-    }
-
-    private var sessions: [[UInt8]: Session] = [:]
-
-    func add(digest: [UInt8], _ session: Session, now: Date) {
-        sessions = sessions.filter { $0.value.expiresAt > now }
-        sessions[digest] = session
-    }
-
-    /// Whether the token with this digest is a live session for the study and party.
-    func isValid(digest: [UInt8], studyID: String, party: Int, now: Date) -> Bool {
-        guard let session = sessions[digest] else { return false }
-        return session.studyID == studyID && session.party == party && session.expiresAt > now
     }
 }
 

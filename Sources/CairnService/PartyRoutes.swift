@@ -26,7 +26,7 @@ extension StudyService {
         let facts = try await facts(record)
         let party = try party(context, record, facts)
         guard let token = Secrets.bearer(request), Secrets.isBase64url(token, count: 43),
-            await sessions.isValid(digest: Secrets.digest(token), studyID: record.id, party: party, now: now)
+            sessionTokens.isValid(token, studyID: record.id, party: party, now: now)
         else {
             throw ServiceError(
                 .unauthorized, "this request needs a valid session token of party \(party + 1) for this study")
@@ -46,21 +46,16 @@ extension StudyService {
         var expiresAt: String
     }
 
+    /// Anonymous on purpose: only the party can open the answer. It keeps nothing per request
+    /// (``PartySessionTokens``), so strangers asking for sessions cannot take one away from the party.
     func partySession(_ request: Request, _ context: Context) async throws -> Response {
         let record = try await study(context)
         let facts = try await facts(record)
         let party = try party(context, record, facts)
-        let time = now
-        if let wait = await sessionLimiter.take("\(record.id)\u{0}\(party)", now: time) {
-            throw Self.tooManyRequests(wait, "too many session requests for party \(party + 1) of this study")
-        }
-        let token = Secrets.randomBytes(PartySession.tokenByteCount)
+        let expiry = now.addingTimeInterval(configuration.sessionLifetime)
+        let token = sessionTokens.issue(studyID: record.id, party: party, expiry: expiry)
         let sealed = try PartySession.seal(
             token: token, studyID: record.id, party: party, partyCount: facts.partyCount, to: facts.partyKeys[party])
-        let expiry = time.addingTimeInterval(configuration.sessionLifetime)
-        await sessions.add(
-            digest: Secrets.digest(Substring(Secrets.base64url(token))),
-            PartySessions.Session(studyID: record.id, party: party, expiresAt: expiry), now: time)
         return Reply.json(
             SealedSession(
                 party: party + 1, enc: Data(sealed.enc).base64EncodedString(),

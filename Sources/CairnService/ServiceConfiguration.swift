@@ -13,30 +13,41 @@ public struct ServiceConfiguration: Sendable {
     public var limits: Limits
     /// Submission requests (`GET` and `PUT` of a contribution) per participation link.
     public var contributionRate: RateLimit
-    /// Party session requests per study and party.
-    public var sessionRate: RateLimit
-    /// Checks of an analyst credential that is not remembered as verified, per study: each costs
-    /// a scrypt computation, so a flood of wrong credentials is cut short.
+    /// Requests with an unknown participation code, per client address: charged only on failure,
+    /// so a stranger guessing codes is slowed while contributors elsewhere are not.
+    public var unknownCodeRate: RateLimit
+    /// Checks of an analyst credential stored by Cairn before issue 10 (scrypt, version 1), per
+    /// study and client address: each costs a scrypt computation. Credentials stored since are
+    /// SHA-256 digests of 256 random bits, checked without any limit.
     public var analystCheckRate: RateLimit
     /// How long a party's session token is valid.
     public var sessionLifetime: TimeInterval
     /// How long a successful check of an analyst credential is remembered, so that a dashboard
     /// polling the service does not cost a scrypt computation per request.
     public var credentialCacheLifetime: TimeInterval
+    /// How long a connection may stay without a byte read or written before the service closes
+    /// it: idle keep-alive connections, and requests sent halfway, do not hold a slot forever.
+    public var idleTimeout: Duration
+    /// The most connections served at once; beyond, new connections wait in the listen queue
+    /// until one closes (Hummingbird's `MaximumAvailableConnections`).
+    public var maximumConnections: Int
     /// The current time.
     public var now: @Sendable () -> Date
 
     public init(
         operatorToken: String, publicURL: String? = nil, limits: Limits = Limits(),
-        contributionRate: RateLimit = .standard, sessionRate: RateLimit = .standard,
+        contributionRate: RateLimit = .standard, unknownCodeRate: RateLimit = .standard,
         analystCheckRate: RateLimit = RateLimit(burst: 10, interval: 6), sessionLifetime: TimeInterval = 3600, credentialCacheLifetime: TimeInterval = 300,
+        idleTimeout: Duration = .seconds(30), maximumConnections: Int = 1000,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.idleTimeout = idleTimeout
+        self.maximumConnections = maximumConnections
         self.operatorToken = operatorToken
         self.publicURL = publicURL
         self.limits = limits
         self.contributionRate = contributionRate
-        self.sessionRate = sessionRate
+        self.unknownCodeRate = unknownCodeRate
         self.analystCheckRate = analystCheckRate
         self.sessionLifetime = sessionLifetime
         self.credentialCacheLifetime = credentialCacheLifetime

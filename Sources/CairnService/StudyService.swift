@@ -2,6 +2,7 @@ import CairnStore
 import CairnStudy
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
@@ -20,11 +21,11 @@ public struct StudyService: Sendable {
     let configuration: ServiceConfiguration
     let logger: Logger
     let facts = StudyFactsCache()
-    let sessions = PartySessions()
+    let sessionTokens = PartySessionTokens()
     let progress = PartyProgress()
     let credentials: CredentialCache
     let contributionLimiter: RateLimiter<ParticipantTag>
-    let sessionLimiter: RateLimiter<String>
+    let unknownCodeLimiter: RateLimiter<String>
     let analystCheckLimiter: RateLimiter<String>
     let web: WebAssets?
 
@@ -41,17 +42,18 @@ public struct StudyService: Sendable {
         self.logger = logger ?? Logger(label: "cairn.serve", factory: { StreamLogHandler.standardError(label: $0) })
         credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime)
         contributionLimiter = RateLimiter(configuration.contributionRate)
-        sessionLimiter = RateLimiter(configuration.sessionRate)
+        unknownCodeLimiter = RateLimiter(configuration.unknownCodeRate)
         analystCheckLimiter = RateLimiter(configuration.analystCheckRate)
     }
 
-    typealias Context = BasicRequestContext
+    typealias Context = ServiceRequestContext
     typealias Handler = @Sendable (Request, Context) async throws -> Response
 
     /// Every endpoint of `docs/API.md`, and the contributor's page.
-    public func router() -> Router<BasicRequestContext> {
+    public func router() -> Router<ServiceRequestContext> {
         let router = Router(context: Context.self)
         router.add(middleware: ServiceMiddleware(logger: logger))
+        router.add(middleware: ClientAddressMiddleware())
         let endpoints: [(path: String, handlers: [HTTPRequest.Method: Handler])] = [
             ("/api/v1/health", [.get: { _, _ in Reply.json(["status": "ok"]) }]),
             ("/api/v1/studies", [.post: createStudy]),
@@ -94,10 +96,14 @@ public struct StudyService: Sendable {
         host: String, port: Int, tls: TLSConfiguration? = nil,
         onListening: @escaping @Sendable (_ host: String, _ port: Int) async -> Void = { _, _ in }
     ) throws -> some ApplicationProtocol {
-        Application(
+        let http1 = HTTPServerBuilder.http1(
+            configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount(configuration.idleTimeout)))
+        return Application(
             router: router(),
-            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "cairn"),
+            server: try tls.map { try .tls(http1, tlsConfiguration: $0) } ?? http1,
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "cairn",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maximumConnections)),
             onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? port) },
             logger: logger)
     }
@@ -156,10 +162,16 @@ extension StudyService {
     func requireAnalyst(_ request: Request, _ record: StudyRecord) async throws {
         let refused = ServiceError(.unauthorized, "this request needs the study's analyst credential")
         guard let credential = Secrets.bearer(request), AnalystCredential.isWellFormed(credential) else { throw refused }
+        guard AnalystCredential.isSlow(record.analystCredentialHash) else {
+            guard await AnalystCredential.verify(credential, against: record.analystCredentialHash) else { throw refused }
+            return
+        }
+        // A credential stored before issue 10: each check is a scrypt run, limited per client
+        // address so that strangers slow only themselves.
         let key = Secrets.digest(Substring(record.id + "\u{0}" + credential))
         let time = now
         if await credentials.contains(key, now: time) { return }
-        if let wait = await analystCheckLimiter.take(record.id, now: time) {
+        if let wait = await analystCheckLimiter.take(record.id + "\u{0}" + ClientAddress.current, now: time) {
             throw Self.tooManyRequests(wait, "too many analyst credential checks for this study")
         }
         guard await AnalystCredential.verify(credential, against: record.analystCredentialHash) else { throw refused }
@@ -167,12 +179,18 @@ extension StudyService {
     }
 
     /// The contributor's participation link, from the code in the request; `401` for a missing,
-    /// malformed or unknown code, `429` beyond the contributor's rate limit.
+    /// malformed or unknown code, `429` beyond the contributor's rate limit or when the client
+    /// address has sent too many unknown codes (``ServiceConfiguration/unknownCodeRate``).
     func requireParticipant(_ request: Request, _ record: StudyRecord) async throws -> ParticipationLink {
+        let client = ClientAddress.current
+        if let wait = await unknownCodeLimiter.wait(client, now: now) {
+            throw Self.tooManyRequests(wait, "too many requests with unknown participation links from this address")
+        }
         guard let code = Secrets.bearer(request), Secrets.isBase64url(code, count: Self.codeLength),
             let link = try await store.participant(
                 studyID: record.id, tag: ParticipantTag(studyID: record.id, participationCode: String(code)))
         else {
+            _ = await unknownCodeLimiter.take(client, now: now)
             throw ServiceError(.unauthorized, "this participation link is not valid for this study")
         }
         if let expiresAt = link.expiresAt, now >= expiresAt {

@@ -19,19 +19,24 @@ public final class PostgresStudyStore: StudyStore {
     let logger: Logger
 
     /// Connects to `url` (`postgres://user:password@host:port/database`, optionally
-    /// `?sslmode=disable|prefer|require`; `prefer` by default, like libpq) and brings the schema up
+    /// `?sslmode=disable|prefer|require`; `require` by default, unlike libpq's `prefer`: a password
+    /// and envelopes never cross the network in the clear unless `sslmode=disable` is asked for) and brings the schema up
     /// to date.
     ///
     /// - Parameters:
     ///   - maximumConnections: the largest number of connections the store opens.
     ///   - openTimeout: how long to wait for the server before giving up with
     ///     ``StoreError/unavailable(_:)`` (the client itself would keep retrying).
-    public init(url: String, maximumConnections: Int = 20, openTimeout: Duration = .seconds(15)) async throws {
-        var configuration = try Self.configuration(url: url)
+    ///   - password: the password, when it is kept off the URL (read from a file or an environment
+    ///     variable, so that it never appears on a command line); it replaces any in the URL.
+    public init(
+        url: String, password: String? = nil, maximumConnections: Int = 20, openTimeout: Duration = .seconds(15)
+    ) async throws {
+        var configuration = try Self.configuration(url: url, password: password)
         configuration.options.maximumConnections = max(1, maximumConnections)
         var logger = Logger(label: "CairnStore.Postgres")
         logger.logLevel = .warning
-        try await Self.probe(url: url, logger: logger)
+        try await Self.probe(url: url, password: password, logger: logger)
         self.logger = logger
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -70,7 +75,7 @@ public final class PostgresStudyStore: StudyStore {
     }
 
     /// Reads a connection URL; the error never repeats the URL (it may hold a password).
-    static func endpoint(url: String) throws(StoreError) -> Endpoint {
+    static func endpoint(url: String, password: String? = nil) throws(StoreError) -> Endpoint {
         let expected = "a PostgreSQL URL looks like postgres://user:password@host:5432/database"
         guard let components = URLComponents(string: url),
             let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme.lowercased()),
@@ -80,17 +85,17 @@ public final class PostgresStudyStore: StudyStore {
             throw .invalidArgument(expected)
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
-        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "prefer"
+        let sslMode = components.queryItems?.first(where: { $0.name == "sslmode" })?.value ?? "require"
         guard ["disable", "prefer", "require"].contains(sslMode) else {
             throw .invalidArgument("sslmode is disable, prefer or require")
         }
         return Endpoint(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            host: host, port: components.port ?? 5432, username: user, password: password ?? components.password,
             database: database.isEmpty ? nil : database, sslMode: sslMode)
     }
 
-    static func configuration(url: String) throws(StoreError) -> PostgresClient.Configuration {
-        let endpoint = try endpoint(url: url)
+    static func configuration(url: String, password: String? = nil) throws(StoreError) -> PostgresClient.Configuration {
+        let endpoint = try endpoint(url: url, password: password)
         let tls: PostgresClient.Configuration.TLS =
             switch endpoint.sslMode {
             case "disable": .disable
@@ -104,8 +109,8 @@ public final class PostgresStudyStore: StudyStore {
 
     /// Opens and closes one connection, so that a refused connection or a wrong password is
     /// reported at once and in plain words (the client's pool would keep retrying).
-    static func probe(url: String, logger: Logger) async throws {
-        let endpoint = try endpoint(url: url)
+    static func probe(url: String, password: String?, logger: Logger) async throws {
+        let endpoint = try endpoint(url: url, password: password)
         do {
             let tls: PostgresConnection.Configuration.TLS =
                 switch endpoint.sslMode {
@@ -184,6 +189,8 @@ public final class PostgresStudyStore: StudyStore {
         ),
         // v2: participation links may expire before the study closes.
         ("v2", ["ALTER TABLE participation_links ADD COLUMN expires_at BIGINT"]),
+        // v3: the log keeps each envelope's SHA-256 (see ``SQLiteStudyStore``).
+        ("v3", ["ALTER TABLE submission_log ADD COLUMN envelope_digest BYTEA"]),
     ]
 
     /// Applies the migrations not yet applied, in one transaction, under an advisory lock so that
@@ -318,14 +325,14 @@ public final class PostgresStudyStore: StudyStore {
                 """, logger: self.logger
             ).collect()
             let linked = !links.isEmpty
-            var logged: (submission: UInt32, receivedAt: Date)?
-            for try await (number, receivedAt) in try await connection.query(
+            var logged: (submission: UInt32, receivedAt: Date, envelopeDigest: Data?)?
+            for try await (number, receivedAt, digest) in try await connection.query(
                 """
-                SELECT submission_number, received_at FROM submission_log
+                SELECT submission_number, received_at, envelope_digest FROM submission_log
                 WHERE study_id = \(row.studyID) AND participant = \(row.participant) AND request_id = \(row.requestID)
                 """, logger: self.logger
-            ).decode((Int64, Int64).self) {
-                logged = (try StoreLogic.submissionNumber(number), Date(millisecondsSince1970: receivedAt))
+            ).decode((Int64, Int64, Data?).self) {
+                logged = (try StoreLogic.submissionNumber(number), Date(millisecondsSince1970: receivedAt), digest)
             }
             var current: UInt32?
             for try await number in try await connection.query(
@@ -350,8 +357,8 @@ public final class PostgresStudyStore: StudyStore {
                     """, logger: self.logger)
                 try await connection.query(
                     """
-                    INSERT INTO submission_log (study_id, participant, submission_number, request_id, received_at)
-                    VALUES (\(row.studyID), \(row.participant), \(row.submissionNumber), \(row.requestID), \(row.receivedAt))
+                    INSERT INTO submission_log (study_id, participant, submission_number, request_id, received_at, envelope_digest)
+                    VALUES (\(row.studyID), \(row.participant), \(row.submissionNumber), \(row.requestID), \(row.receivedAt), \(StoreLogic.envelopeDigest(row.envelope)))
                     """, logger: self.logger)
                 return StoreLogic.receipt(for: request)
             }

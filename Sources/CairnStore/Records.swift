@@ -123,6 +123,8 @@ struct SubmissionLogRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     var submissionNumber: Int64
     var requestID: String
     var receivedAt: Int64
+    /// SHA-256 of the envelope (migration v3; `nil` in entries written before it).
+    var envelopeDigest: Data?
 
     enum CodingKeys: String, CodingKey {
         case id, participant
@@ -130,6 +132,7 @@ struct SubmissionLogRow: Codable, Sendable, FetchableRecord, PersistableRecord {
         case submissionNumber = "submission_number"
         case requestID = "request_id"
         case receivedAt = "received_at"
+        case envelopeDigest = "envelope_digest"
     }
 
     init(_ request: SubmissionRequest) {
@@ -139,5 +142,6 @@ struct SubmissionLogRow: Codable, Sendable, FetchableRecord, PersistableRecord {
         submissionNumber = Int64(request.submission)
         requestID = request.requestID
         receivedAt = request.receivedAt.millisecondsSince1970
+        envelopeDigest = StoreLogic.envelopeDigest(request.envelope)
     }
 }

@@ -10,30 +10,65 @@ import Foundation
 /// The embedded store: one SQLite database in a data directory, opened as a GRDB `DatabasePool`
 /// (WAL mode: readers never block the writer). Writes are serialised by the pool, and each
 /// operation is one transaction.
+///
+/// Durability: `synchronous = FULL`, so that a transaction is on disk when it commits (a receipt
+/// means the submission survives a power failure; GRDB's WAL default, `NORMAL`, may lose the
+/// last transactions). Privacy: the data folder is made `0700` and the database files `0600`
+/// (SQLite gives the `-wal` and `-shm` files the database file's mode).
 public final class SQLiteStudyStore: StudyStore {
     /// The database file's name inside the data directory.
     public static let fileName = "cairn-store.sqlite"
 
     let pool: DatabasePool
+    let groupCommit: SubmissionGroupCommit
 
     /// Opens (creating the directory and database if needed) the store in `directory`, and
     /// brings its schema up to date.
     public init(directory: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.unavailable("the data directory \(directory.path) could not be created")
-        }
+        let path = directory.appendingPathComponent(Self.fileName).path
+        try Self.prepareFiles(directory: directory, databasePath: path)
         var configuration = Configuration()
         configuration.label = "CairnStore"
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
         do {
-            pool = try DatabasePool(
-                path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // The pool turns its writer to NORMAL once WAL is set up, after `prepareDatabase`.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try Self.migrator.migrate(pool)
+            groupCommit = SubmissionGroupCommit(pool: pool)
         } catch let error as DatabaseError {
             throw StoreError.unavailable(Self.describe(error))
+        }
+    }
+
+    /// Creates the data folder (`0700`) and the database file (`0600`) if they do not exist, and
+    /// takes away group and other access from existing ones (an older Cairn left them `0755` and
+    /// `0644`).
+    static func prepareFiles(directory: URL, databasePath: String) throws {
+        let files = FileManager.default
+        do {
+            try files.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        } catch {
+            throw StoreError.unavailable(
+                "the data directory \(directory.path) could not be created or made private to its owner")
+        }
+        if !files.fileExists(atPath: databasePath) {
+            guard files.createFile(atPath: databasePath, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError.unavailable("the database file \(databasePath) could not be created")
+            }
+        }
+        for path in [databasePath, databasePath + "-wal", databasePath + "-shm"] where files.fileExists(atPath: path) {
+            do {
+                try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            } catch {
+                throw StoreError.unavailable("the database file \(path) could not be made private to its owner")
+            }
         }
     }
 
@@ -87,6 +122,11 @@ public final class SQLiteStudyStore: StudyStore {
         // v2: participation links may expire before the study closes.
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE participation_links ADD COLUMN expires_at INTEGER")
+        }
+        // v3: the log keeps each envelope's SHA-256, so that a request ID reused with other
+        // content is refused rather than acknowledged as a retry.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE submission_log ADD COLUMN envelope_digest BLOB")
         }
         return migrator
     }
@@ -150,42 +190,49 @@ public final class SQLiteStudyStore: StudyStore {
 
     // MARK: Submissions
 
+    /// Concurrent submissions share one transaction (``SubmissionGroupCommit``): with
+    /// `synchronous = FULL` each commit waits for the disk, and one wait for a group keeps ingest
+    /// above 1,000 submissions a second.
     @discardableResult
     public func submit(_ request: SubmissionRequest) async throws -> SubmissionReceipt {
         try StoreError.validate(request)
-        return try await write { db in
-            let tag = Data(request.participant.bytes)
-            // Cached statements: this runs for every submission.
-            let status = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT status FROM studies WHERE id = ?"), arguments: [request.studyID])
-            let linked = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM participation_links WHERE study_id = ? AND participant = ?"),
-                arguments: [request.studyID, tag]) ?? false
-            let logged = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT submission_number, received_at FROM submission_log
-                        WHERE study_id = ? AND participant = ? AND request_id = ?
-                        """),
-                arguments: [request.studyID, tag, request.requestID])
-            let current = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT submission_number FROM submissions WHERE study_id = ? AND participant = ?"),
-                arguments: [request.studyID, tag])
-            let decision = try StoreLogic.decide(
-                request, status: try status.map(StoreLogic.status), linked: linked,
-                logged: try logged.map { row throws(StoreError) in
-                    (submission: try StoreLogic.submissionNumber(row["submission_number"]),
-                     receivedAt: Date(millisecondsSince1970: row["received_at"]))
-                },
-                current: try current.map(StoreLogic.submissionNumber))
-            switch decision {
-            case .retry(let receipt):
-                return receipt
-            case .accept:
-                try SubmissionRow(request).upsert(db)
-                try SubmissionLogRow(request).insert(db)
-                return StoreLogic.receipt(for: request)
-            }
+        return try await groupCommit.submit(request)
+    }
+
+    /// Applies one submission inside the caller's transaction.
+    static func apply(_ request: SubmissionRequest, in db: Database) throws -> SubmissionReceipt {
+        let tag = Data(request.participant.bytes)
+        // Cached statements: this runs for every submission.
+        let status = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT status FROM studies WHERE id = ?"), arguments: [request.studyID])
+        let linked = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM participation_links WHERE study_id = ? AND participant = ?"),
+            arguments: [request.studyID, tag]) ?? false
+        let logged = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT submission_number, received_at, envelope_digest FROM submission_log
+                    WHERE study_id = ? AND participant = ? AND request_id = ?
+                    """),
+            arguments: [request.studyID, tag, request.requestID])
+        let current = try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT submission_number FROM submissions WHERE study_id = ? AND participant = ?"),
+            arguments: [request.studyID, tag])
+        let decision = try StoreLogic.decide(
+            request, status: try status.map(StoreLogic.status), linked: linked,
+            logged: try logged.map { row throws(StoreError) in
+                (submission: try StoreLogic.submissionNumber(row["submission_number"]),
+                 receivedAt: Date(millisecondsSince1970: row["received_at"]),
+                 envelopeDigest: row["envelope_digest"] as Data?)
+            },
+            current: try current.map(StoreLogic.submissionNumber))
+        switch decision {
+        case .retry(let receipt):
+            return receipt
+        case .accept:
+            try SubmissionRow(request).upsert(db)
+            try SubmissionLogRow(request).insert(db)
+            return StoreLogic.receipt(for: request)
         }
     }
 

@@ -18,6 +18,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case staleSubmission(current: UInt32)
     /// The request ID was already used by this participant for a different submission number.
     case requestIDReused(requestID: String, submission: UInt32)
+    /// The request ID was already used by this participant for this submission number with a
+    /// different envelope: not a retry, and nothing was changed.
+    case requestIDReusedWithOtherContent(requestID: String, submission: UInt32)
     /// A caller's argument is out of range.
     case invalidArgument(String)
     /// The store could not be opened.
@@ -41,6 +44,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "a submission numbered \(current) or later is already stored for this participant; send a larger submission number"
         case .requestIDReused(let requestID, let submission):
             "request ID \"\(requestID)\" was already used by this participant for submission \(submission)"
+        case .requestIDReusedWithOtherContent(let requestID, let submission):
+            "request ID \"\(requestID)\" was already used by this participant for submission \(submission) "
+                + "with different content"
         case .invalidArgument(let reason):
             reason
         case .unavailable(let reason):

@@ -1,4 +1,5 @@
 import CairnStudy
+import Crypto
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -94,17 +95,23 @@ enum StoreLogic {
     /// - Parameters:
     ///   - status: the study's status, `nil` if there is no such study.
     ///   - linked: whether the participant has a link.
-    ///   - logged: the log entry with the request's ID for this participant, if any (number, time).
+    ///   - logged: the log entry with the request's ID for this participant, if any (number, time,
+    ///     and the SHA-256 of its envelope; `nil` for entries written before the log kept it).
     ///   - current: the stored submission number, if any.
     static func decide(
-        _ request: SubmissionRequest, status: StudyStatus?, linked: Bool, logged: (submission: UInt32, receivedAt: Date)?,
-        current: UInt32?
+        _ request: SubmissionRequest, status: StudyStatus?, linked: Bool,
+        logged: (submission: UInt32, receivedAt: Date, envelopeDigest: Data?)?, current: UInt32?
     ) throws(StoreError) -> Decision {
         guard let status else { throw .unknownStudy(request.studyID) }
         guard linked else { throw .unknownParticipant(request.studyID, request.participant) }
         if let logged {
             guard logged.submission == request.submission else {
                 throw .requestIDReused(requestID: request.requestID, submission: logged.submission)
+            }
+            // A retry carries the same bytes; other content under the same key is a client's
+            // mistake (or a forgery), never to be acknowledged as if it had been stored.
+            if let digest = logged.envelopeDigest, digest != envelopeDigest(request.envelope) {
+                throw .requestIDReusedWithOtherContent(requestID: request.requestID, submission: logged.submission)
             }
             return .retry(
                 SubmissionReceipt(
@@ -114,6 +121,12 @@ enum StoreLogic {
         guard status == .open else { throw .studyClosed(request.studyID) }
         if let current, request.submission <= current { throw .staleSubmission(current: current) }
         return .accept
+    }
+
+    /// SHA-256 of an envelope's bytes, kept in the submission log so that a retry can be told from
+    /// a different submission sent under the same request ID.
+    static func envelopeDigest(_ envelope: Data) -> Data {
+        Data(SHA256.hash(data: envelope))
     }
 
     static func receipt(for request: SubmissionRequest) -> SubmissionReceipt {

@@ -136,23 +136,6 @@ struct PartyShareTests {
         }
     }
 
-    @Test("session requests are rate limited per study and party", arguments: StoreBackend.available)
-    func sessionRateLimit(backend: StoreBackend) async throws {
-        let study = try TestStudy.make()
-        try await Harness.run(backend, configure: { $0.sessionRate = .init(burst: 2, interval: 30) }) { service in
-            _ = try await service.create(study)
-            let uri = "/api/v1/studies/\(study.id)/parties/1/session"
-            #expect(try await service.request(.post, uri).status == .ok)
-            #expect(try await service.request(.post, uri).status == .ok)
-            let limited = try await service.request(.post, uri)
-            #expect(limited.status == .tooManyRequests)
-            #expect(limited[header: "Retry-After"] == "30")
-            #expect(try await service.request(.post, "/api/v1/studies/\(study.id)/parties/2/session").status == .ok)
-            service.clock.advance(30)
-            #expect(try await service.request(.post, uri).status == .ok)
-        }
-    }
-
     @Test("a ciphertext sent under another participant's code is stored but does not open", arguments: StoreBackend.available)
     func swappedCiphertext(backend: StoreBackend) async throws {
         let study = try TestStudy.make()

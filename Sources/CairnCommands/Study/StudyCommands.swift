@@ -181,8 +181,11 @@ struct SubmitCommand: AsyncParsableCommand {
             submit again until the study closes: the latest submission replaces the earlier ones.
             """)
 
-    @Option(help: "Your participation link.")
-    var link: String
+    @Option(help: "Your participation link (it holds your secret code: prefer --link-file or CAIRN_LINK, which keep it off the command line).")
+    var link: String?
+
+    @Option(help: ArgumentHelp("A file holding your participation link (its first line).", valueName: "file"))
+    var linkFile: String?
 
     @Option(help: "The filled-in CSV form.")
     var file: String?
@@ -192,10 +195,12 @@ struct SubmitCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !template, file == nil { throw ValidationError("pass --file with your filled-in form, or --template to get one") }
+        if link != nil, linkFile != nil { throw ValidationError("pass --link or --link-file, not both") }
     }
 
     func run() async throws {
-        let link = try ParticipationLinkURL(link)
+        let link = try ParticipationLinkURL(
+            try SubmitLinkSource.text(option: self.link, file: linkFile, environment: ProcessInfo.processInfo.environment))
         let contributor = Contributor(link: link)
         let study = try await contributor.study()
         if template {

@@ -37,11 +37,17 @@ public struct NetworkConfiguration: Sendable {
     public var connectTimeout: Duration
     /// How long a receive waits for a peer's message before the computation is aborted.
     public var receiveTimeout: Duration
+    /// How long an accepted connection may take to complete its TLS handshake and hello; a
+    /// connection that does not (a stranger that connects and sends nothing) is dropped, so that
+    /// such connections cannot pile up on the listener.
+    public var handshakeTimeout: Duration
 
     public init(
         party: PartyIndex, listenHost: String, listenPort: Int, certificatePEM: String, privateKeyPEM: String,
-        peers: [Peer], connectTimeout: Duration = .seconds(60), receiveTimeout: Duration = .seconds(30)
+        peers: [Peer], connectTimeout: Duration = .seconds(60), receiveTimeout: Duration = .seconds(30),
+        handshakeTimeout: Duration = .seconds(10)
     ) {
+        self.handshakeTimeout = handshakeTimeout
         self.party = party
         self.listenHost = listenHost
         self.listenPort = listenPort

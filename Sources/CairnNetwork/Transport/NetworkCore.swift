@@ -18,9 +18,14 @@ final class NetworkCore: Sendable {
     let pins: CertificatePins
     let serverContext: NIOSSLContext
     let clientContext: NIOSSLContext
+    /// How long an accepted connection may take to complete its TLS handshake and hello.
+    let handshakeTimeout: Duration
     private let state = Mutex(State())
 
-    init(party: PartyIndex, links: [PartyIndex: PeerLink], pins: CertificatePins) throws {
+    init(
+        party: PartyIndex, links: [PartyIndex: PeerLink], pins: CertificatePins, handshakeTimeout: Duration = .seconds(10)
+    ) throws {
+        self.handshakeTimeout = handshakeTimeout
         self.party = party
         self.links = links
         self.pins = pins

@@ -106,7 +106,7 @@ public final class PartyNetwork: Sendable {
             let inbox = Inbox(peer: peer, timeout: configuration.receiveTimeout, timerLoop: group.next())
             links[peer] = PeerLink(peer: peer, inbox: inbox, writeTimeout: configuration.receiveTimeout)
         }
-        let core = try NetworkCore(party: party, links: links, pins: pins)
+        let core = try NetworkCore(party: party, links: links, pins: pins, handshakeTimeout: configuration.handshakeTimeout)
 
         var localPort: Int?
         if !core.listenedPeers.isEmpty {

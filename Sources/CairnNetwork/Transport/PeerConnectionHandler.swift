@@ -34,6 +34,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     private var phase = Phase.handshaking
     /// Why the connection is ending, once known.
     private var failure: ConnectionFailure?
+    /// Drops an accepted connection that has not completed its TLS handshake and hello in time.
+    private var handshakeDeadline: Scheduled<Void>?
 
     init(core: NetworkCore, role: Role, verification: PeerVerification) {
         self.core = core
@@ -99,6 +101,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
                 return
             }
             phase = .attached(link)
+            handshakeDeadline?.cancel()
+            handshakeDeadline = nil
             core.linkAttached(context.channel)
             if case let .dialer(_, established) = role { established.succeed(()) }
         case (.closed, _):
@@ -135,6 +139,26 @@ final class PeerConnectionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        guard case .listener = role else { return }
+        let timeout = core.handshakeTimeout
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        handshakeDeadline = context.eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            let (handler, context) = loopBound.value
+            switch handler.phase {
+            case .handshaking, .awaitingHello:
+                handler.end(
+                    context,
+                    ConnectionFailure(
+                        reason: "a connection was dropped: it did not complete the TLS handshake and hello within "
+                            + describeDuration(timeout),
+                        isFatal: false))
+            case .attached, .closed:
+                break
+            }
+        }
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         finish(channel: context.channel)
         context.fireChannelInactive()
@@ -147,6 +171,8 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// Reports the end of the connection once: to the link if attached, otherwise to the dialer
     /// or as a refused connection.
     private func finish(channel: any Channel) {
+        handshakeDeadline?.cancel()
+        handshakeDeadline = nil
         let failure = self.failure ?? ConnectionFailure(reason: "closed the connection", isFatal: false)
         switch phase {
         case .closed:

@@ -12,6 +12,8 @@ extension StudyDefinition {
         func report(_ place: String, _ message: String) {
             problems.append(StudyDefinitionProblem(place: place, message: message))
         }
+        // Before anything expands a label list: a few combined lists can stand for billions of labels.
+        if let sizeProblem = sizeProblem() { return [sizeProblem] }
 
         if let formatVersion, formatVersion != 1 {
             report("field \"formatVersion\"", "is \(formatVersion), but this version of Cairn reads format 1 only")
