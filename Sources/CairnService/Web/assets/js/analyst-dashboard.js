@@ -537,16 +537,18 @@ function progressSection(studyID, credential, definition, submitted) {
   }
   update({ parties: parties.map((party, index) => ({ party: index + 1, name: party.name, stage: "waiting" })) });
 
+  const submissions = (n) => `${count(n)} submission${n === 1 ? "" : "s"}`;
+
   function compare(accepted) {
     comparison.hidden = false;
     comparison.dataset.accepted = String(accepted);
     comparison.dataset.submitted = String(submitted);
     if (accepted === submitted) {
       comparison.className = "notice success";
-      comparison.textContent = `The analyst's party accepted ${count(accepted)} submissions, as many as this service counted (${count(submitted)}).`;
+      comparison.textContent = `The analyst's party accepted ${submissions(accepted)}, as many as this service counted (${count(submitted)}).`;
     } else {
       comparison.className = "notice warning";
-      comparison.textContent = `The analyst's party accepted ${count(accepted)} submissions, but this service counted ${count(submitted)}. `
+      comparison.textContent = `The analyst's party accepted ${submissions(accepted)}, but this service counted ${count(submitted)}. `
         + "Submissions from participants you never issued, delivered twice, or that a party could not decrypt are left out: "
         + "the analyst's party's log says which and why. A difference you cannot explain means the service did not deliver what it received.";
     }
