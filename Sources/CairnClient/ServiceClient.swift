@@ -41,6 +41,24 @@ public struct ServiceClient: Sendable {
         return PublishedStudy(definition: definition, status: answer.status, closedAt: answer.closedAt)
     }
 
+    /// `GET /api/v1/studies/{study}/definition`: the definition's bytes, exactly as the analyst
+    /// created the study with them.
+    public func definitionBytes(_ studyID: String) async throws -> Data {
+        Data(try await send(.GET, "/api/v1/studies/\(studyID)/definition"))
+    }
+
+    /// The study, with the definition the service serves checked against `digest` (the one a
+    /// participation link carries, or the one of the file the analyst handed out) before it is
+    /// read: throws ``DefinitionMismatch`` when the service serves other bytes.
+    public func study(_ studyID: String, pinnedTo digest: DefinitionDigest) async throws -> PublishedStudy {
+        let published = try await study(studyID)
+        let bytes = try await definitionBytes(studyID)
+        let served = DefinitionDigest(of: bytes)
+        guard served == digest else { throw DefinitionMismatch(service: baseURL, expected: digest, served: served) }
+        let definition = try StudyDefinition.decode(from: bytes, name: "the study definition from the service")
+        return PublishedStudy(definition: definition, status: published.status, closedAt: published.closedAt)
+    }
+
     // MARK: Operator
 
     /// `POST /api/v1/studies`: creates a study; the answer holds the analyst credential, shown once.
@@ -50,24 +68,17 @@ public struct ServiceClient: Sendable {
 
     // MARK: Analyst
 
-    /// `POST /api/v1/studies/{study}/links`, as JSON. Links stop working at `expiresAt`, or when
-    /// the study closes.
-    public func createLinks(
-        study studyID: String, count: Int, cohorts: [String: String] = [:], expiresAt: Date? = nil, credential: String
-    ) async throws -> [CreatedLink] {
-        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts, expiresAt: expiresAt))
+    /// `POST /api/v1/studies/{study}/links`: links the participants whose codes the analyst's
+    /// tools made, by their tags (the service never sees a code). Links stop working at
+    /// `expiresAt`, or when the study closes. Returns how many were linked.
+    public func linkParticipants(
+        study studyID: String, tags: [ParticipantTag], cohorts: [String: String] = [:], expiresAt: Date? = nil,
+        credential: String
+    ) async throws -> Int {
+        let body = try JSONEncoder().encode(
+            LinksRequest(participants: tags.map(\.hex), cohorts: cohorts, expiresAt: expiresAt))
         let answer = try await send(.POST, "/api/v1/studies/\(studyID)/links", bearer: credential, body: body)
-        return try decode(LinksAnswer.self, answer).links
-    }
-
-    /// `POST /api/v1/studies/{study}/links`, as CSV for mail merge.
-    public func createLinksCSV(
-        study studyID: String, count: Int, cohorts: [String: String] = [:], expiresAt: Date? = nil, credential: String
-    ) async throws -> String {
-        let body = try JSONEncoder().encode(LinksRequest(count: count, cohorts: cohorts, expiresAt: expiresAt))
-        let answer = try await send(
-            .POST, "/api/v1/studies/\(studyID)/links", bearer: credential, body: body, accept: "text/csv")
-        return String(decoding: answer, as: UTF8.self)
+        return try decode(LinksAnswer.self, answer).linked
     }
 
     /// `GET /api/v1/studies/{study}/participation`.
@@ -289,6 +300,25 @@ public struct ServiceError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// The service served a study definition that is not the one the analyst published.
+public struct DefinitionMismatch: Error, Sendable, CustomStringConvertible {
+    public var service: String
+    public var expected: DefinitionDigest
+    public var served: DefinitionDigest
+
+    public init(service: String, expected: DefinitionDigest, served: DefinitionDigest) {
+        self.service = service
+        self.expected = expected
+        self.served = served
+    }
+
+    public var description: String {
+        "the study service at \(service) serves a study definition whose fingerprint (\(served.short)…) is not the "
+            + "one the analyst published (\(expected.short)…): it may list other parties' keys or other rules. "
+            + "Nothing was encrypted or sent; tell the study's analyst"
+    }
+}
+
 // MARK: - Answers
 
 public struct PublishedStudy: Sendable {
@@ -302,13 +332,6 @@ public struct CreatedStudy: Codable, Sendable {
     public var study: String
     public var status: String
     public var analystCredential: String
-}
-
-public struct CreatedLink: Codable, Sendable {
-    public var code: String
-    public var url: String
-    public var cohorts: [String: String]?
-    public var expiresAt: Date?
 }
 
 public struct Participation: Codable, Sendable {
@@ -369,19 +392,19 @@ struct ProgressWire: Encodable {
 }
 
 struct LinksRequest: Encodable {
-    var count: Int
+    var participants: [String]
     var cohorts: [String: String]?
     var expiresAt: String?
 
-    init(count: Int, cohorts: [String: String], expiresAt: Date?) {
-        self.count = count
+    init(participants: [String], cohorts: [String: String], expiresAt: Date?) {
+        self.participants = participants
         self.cohorts = cohorts.isEmpty ? nil : cohorts
         self.expiresAt = expiresAt?.formatted(.iso8601)
     }
 }
 
 struct LinksAnswer: Codable {
-    var links: [CreatedLink]
+    var linked: Int
 }
 
 struct SessionWire: Codable {
@@ -457,28 +480,36 @@ public enum Base64URL {
     }
 }
 
-/// A participation link as the analyst hands it out: `<service>/contribute/<study>#<code>`.
+/// A participation link as the analyst hands it out:
+/// `<service>/contribute/<study>#<code>.<definition digest>`.
+///
+/// The fragment (never sent to a server) holds the participation code and, after a dot (which a
+/// base64url code never contains), the 64 hexadecimal digits of the SHA-256 of the study
+/// definition the analyst published (``DefinitionDigest``): the contributor's tools refuse to
+/// encrypt to a definition the service serves if it does not hash to it.
 public struct ParticipationLinkURL: Sendable, Equatable {
     public var serviceURL: String
     public var studyID: String
     public var code: String
+    public var digest: DefinitionDigest
 
-    public init(serviceURL: String, studyID: String, code: String) {
+    public init(serviceURL: String, studyID: String, code: String, digest: DefinitionDigest) {
         self.serviceURL = serviceURL
         self.studyID = studyID
         self.code = code
+        self.digest = digest
     }
 
     /// Reads a link; throws a plain message if it is not one.
     public init(_ text: String) throws {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let advice = "a participation link looks like https://service.example.org/contribute/<study>#<code>"
+        let advice = "a participation link looks like https://service.example.org/contribute/<study>#<code>.<fingerprint>"
         guard let hash = trimmed.firstIndex(of: "#") else {
             throw ServiceError(status: nil, message: "the link has no participation code after \"#\"; \(advice)")
         }
-        let code = String(trimmed[trimmed.index(after: hash)...])
+        let fragment = trimmed[trimmed.index(after: hash)...]
         let address = String(trimmed[..<hash])
-        guard let range = address.range(of: "/contribute/"), !code.isEmpty,
+        guard let range = address.range(of: "/contribute/"), !fragment.isEmpty,
             address.hasPrefix("http://") || address.hasPrefix("https://")
         else {
             throw ServiceError(status: nil, message: "\"\(address)\" is not a participation link; \(advice)")
@@ -487,8 +518,17 @@ public struct ParticipationLinkURL: Sendable, Equatable {
         guard !study.isEmpty, !study.contains("/") else {
             throw ServiceError(status: nil, message: "the link names no study; \(advice)")
         }
-        self.init(serviceURL: String(address[..<range.lowerBound]), studyID: study, code: code)
+        guard let dot = fragment.lastIndex(of: "."), let digest = DefinitionDigest(hex: fragment[fragment.index(after: dot)...]),
+            dot > fragment.startIndex
+        else {
+            throw ServiceError(
+                status: nil,
+                message: "this participation link does not carry the fingerprint of the study's definition, which "
+                    + "links now carry so that your numbers are encrypted only for the study the analyst published; "
+                    + "ask the study's analyst for a new link")
+        }
+        self.init(serviceURL: String(address[..<range.lowerBound]), studyID: study, code: String(fragment[..<dot]), digest: digest)
     }
 
-    public var text: String { "\(serviceURL)/contribute/\(studyID)#\(code)" }
+    public var text: String { "\(serviceURL)/contribute/\(studyID)#\(code).\(digest.hex)" }
 }

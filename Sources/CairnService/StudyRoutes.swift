@@ -59,22 +59,32 @@ extension StudyService {
         return Reply.bytes(body, contentType: "application/json")
     }
 
+    // MARK: GET /api/v1/studies/{study}/definition
+
+    /// The definition exactly as the analyst uploaded it, byte for byte: the bytes whose SHA-256
+    /// the participation links carry (``DefinitionDigest``), so that readers can check them.
+    func getDefinition(_ request: Request, _ context: Context) async throws -> Response {
+        let record = try await study(context)
+        return Reply.bytes(record.definition, contentType: "application/json")
+    }
+
     // MARK: POST /api/v1/studies/{study}/links
 
     struct LinksRequest: Decodable {
-        var count: Int
+        /// The participant tags of codes the analyst's tools made (64 hexadecimal digits each).
+        var participants: [String]
         var cohorts: [String: String]?
         /// ISO 8601; the links stop working then (by default, when the study closes).
         var expiresAt: String?
     }
 
-    struct Link: Encodable {
-        var code: String
-        var url: String
-        var cohorts: [String: String]
-        var expiresAt: String?
+    struct Linked: Encodable {
+        var linked: Int
     }
 
+    /// Links participants the analyst issued. The analyst's tools make the participation codes
+    /// and send only their tags: the service never sees a code, so it cannot mint contributors
+    /// (the parties accept only tags the analyst issued), and it builds no link.
     func createLinks(_ request: Request, _ context: Context) async throws -> Response {
         let record = try await study(context)
         try await requireAnalyst(request, record)
@@ -86,8 +96,20 @@ extension StudyService {
             throw ServiceError(.badRequest, "the body is not a links request: \(Self.explain(error))")
         }
         let maximum = configuration.limits.maximumLinkCount
-        guard (1...maximum).contains(wanted.count) else {
-            throw ServiceError(.unprocessableContent, "count must be a number from 1 to \(maximum), not \(wanted.count)")
+        guard (1...maximum).contains(wanted.participants.count) else {
+            throw ServiceError(
+                .unprocessableContent, "participants must list from 1 to \(maximum) tags, not \(wanted.participants.count)")
+        }
+        var tags: [ParticipantTag] = []
+        for (index, text) in wanted.participants.enumerated() {
+            guard let tag = ParticipantTag(hex: text), text.utf8.count == 64 else {
+                throw ServiceError(
+                    .badRequest, "participants[\(index)] is not a participant tag (64 hexadecimal digits): \(Self.short(text))")
+            }
+            tags.append(tag)
+        }
+        guard Set(tags).count == tags.count else {
+            throw ServiceError(.unprocessableContent, "participants lists a tag more than once")
         }
         let facts = try await facts(record)
         let cohorts = try linkCohorts(wanted.cohorts ?? [:], facts: facts)
@@ -102,50 +124,22 @@ extension StudyService {
         }
         let closed = ServiceError(.conflict, "study \"\(record.id)\" is closed and takes no more participation links")
         guard record.status == .open else { throw closed }
-
-        let base = publicBase(request) + "/contribute/" + record.id + "#"
         let created = now
-        // Links are stored a batch per transaction: one round trip per link made 100,000 links
-        // take minutes.
-        var links: [Link] = []
-        links.reserveCapacity(wanted.count)
-        while links.count < wanted.count {
-            let batch = (0..<min(Self.linksPerTransaction, wanted.count - links.count)).map { _ in
-                // A fresh code, stored as its tag only.
-                let code = Secrets.base64url(Secrets.randomBytes(18))
-                return (code, ParticipationLink(
-                    studyID: record.id, participant: ParticipantTag(studyID: record.id, participationCode: code),
-                    cohortTags: cohorts, createdAt: created, expiresAt: expiry))
-            }
-            do {
-                try await store.addParticipants(batch.map(\.1))
-            } catch StoreError.participantExists {
-                continue  // 144 random bits collided: nothing of the batch was stored; draw it again
-            } catch StoreError.studyClosed {
-                throw closed
-            }
-            links += batch.map { code, link in
-                Link(code: code, url: base + code, cohorts: cohorts, expiresAt: link.expiresAt.map(Reply.time))
-            }
+        do {
+            // One transaction: all of the request's participants are linked, or none.
+            try await store.addParticipants(tags.map {
+                ParticipationLink(studyID: record.id, participant: $0, cohortTags: cohorts, createdAt: created, expiresAt: expiry)
+            })
+        } catch StoreError.participantExists {
+            throw ServiceError(
+                .conflict, "a participant tag in this request is already linked to the study; nothing was linked. "
+                    + "Each link needs a fresh participation code")
+        } catch StoreError.studyClosed {
+            throw closed
         }
-        logger.info("study \(record.id): \(links.count) participation links created")
-
-        if request.headers[.accept]?.lowercased().contains("text/csv") == true {
-            let columns = facts.linkCohorts.map(\.id)
-            var lines = [(["url", "code"] + columns).map(Self.csvField).joined(separator: ",")]
-            for link in links {
-                lines.append(
-                    ([link.url, link.code] + columns.map { link.cohorts[$0] ?? "" }).map(Self.csvField).joined(separator: ","))
-            }
-            return Reply.bytes(
-                Array((lines.joined(separator: "\r\n") + "\r\n").utf8), status: .created,
-                contentType: "text/csv; charset=utf-8")
-        }
-        return Reply.json(["links": links], status: .created)
+        logger.info("study \(record.id): \(tags.count) participants linked")
+        return Reply.json(Linked(linked: tags.count), status: .created)
     }
-
-    /// Links stored in one transaction.
-    static let linksPerTransaction = 1000
 
     /// The cohort tags of new links: every link-assigned cohort with one of its options, nothing else.
     func linkCohorts(_ given: [String: String], facts: StudyFacts) throws -> [String: String] {
@@ -172,14 +166,6 @@ extension StudyService {
             throw ServiceError(.unprocessableContent, "the links' cohorts do not fit the study: " + problems.joined(separator: "; "))
         }
         return given
-    }
-
-    /// `--public-url`, or `http://` and the request's Host header.
-    func publicBase(_ request: Request) -> String {
-        if let base = configuration.publicURL {
-            return base.hasSuffix("/") ? String(base.dropLast()) : base
-        }
-        return "http://" + (request.head.authority ?? "localhost")
     }
 
     // MARK: GET /api/v1/studies/{study}/participation
@@ -261,11 +247,6 @@ extension StudyService {
             }
         }
         return escaped
-    }
-
-    static func csvField(_ text: String) -> String {
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Text from a request, quoted and cut short for a message.

@@ -58,6 +58,7 @@ public struct StudyService: Sendable {
             ("/api/v1/health", [.get: { _, _ in Reply.json(["status": "ok"]) }]),
             ("/api/v1/studies", [.post: createStudy]),
             ("/api/v1/studies/:study", [.get: getStudy]),
+            ("/api/v1/studies/:study/definition", [.get: getDefinition]),
             ("/api/v1/studies/:study/links", [.post: createLinks]),
             ("/api/v1/studies/:study/participation", [.get: participation]),
             ("/api/v1/studies/:study/close", [.post: closeStudy]),
@@ -186,7 +187,7 @@ extension StudyService {
         if let wait = await unknownCodeLimiter.wait(client, now: now) {
             throw Self.tooManyRequests(wait, "too many requests with unknown participation links from this address")
         }
-        guard let code = Secrets.bearer(request), Secrets.isBase64url(code, count: Self.codeLength),
+        guard let code = Secrets.bearer(request), Secrets.isBase64url(code, count: ParticipationCode.length),
             let link = try await store.participant(
                 studyID: record.id, tag: ParticipantTag(studyID: record.id, participationCode: String(code)))
         else {
@@ -210,6 +211,4 @@ extension StudyService {
             headers: [.retryAfter: String(seconds)])
     }
 
-    /// Characters in a participation code: 18 random bytes in base64url.
-    static let codeLength = 24
 }

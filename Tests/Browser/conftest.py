@@ -11,8 +11,11 @@ Needs Debian's `chromium`, `chromium-driver` and `firefox-esr`, and
 Screenshots go to `.build/browser-tests/screenshots/`.
 """
 
+import base64
+import hashlib
 import json
 import os
+import secrets
 import pathlib
 import shutil
 import subprocess
@@ -43,6 +46,18 @@ def cairn(*arguments, cwd=None, check=True, timeout=300) -> subprocess.Completed
     if check and result.returncode != 0:
         raise AssertionError(f"cairn {' '.join(map(str, arguments))} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def participation_code() -> str:
+    """18 random bytes in base64url: 24 characters (`ParticipationCode.generate()`)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(18)).decode()
+
+
+def participant_tag(study: str, code: str) -> str:
+    """FORMATS.md §3, in hex."""
+    def lp(data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + data
+    return hashlib.sha256(lp(b"cairn/participant/v1") + lp(study.encode()) + lp(code.encode())).hexdigest()
 
 
 class StudyService:
@@ -92,10 +107,19 @@ class StudyService:
         assert status == 201, answer
         return answer["analystCredential"]
 
+    def definition_bytes(self, study: str) -> bytes:
+        with urllib.request.urlopen(f"{self.url}/api/v1/studies/{study}/definition", timeout=30) as response:
+            return response.read()
+
     def make_links(self, study: str, credential: str, count: int, **options) -> list:
-        status, answer = self.api("POST", f"/api/v1/studies/{study}/links", {"count": count, **options}, secret=credential)
+        """Links made as the analyst's tools make them: codes here, only their tags sent."""
+        codes = [participation_code() for _ in range(count)]
+        tags = [participant_tag(study, code) for code in codes]
+        status, answer = self.api("POST", f"/api/v1/studies/{study}/links", {"participants": tags, **options}, secret=credential)
         assert status == 201, answer
-        return answer["links"]
+        digest = hashlib.sha256(self.definition_bytes(study)).hexdigest()
+        return [{"code": code, "tag": tag, "url": f"{self.url}/contribute/{study}#{code}.{digest}",
+                 "cohorts": options.get("cohorts", {})} for code, tag in zip(codes, tags)]
 
     def stop(self):
         if self.process.poll() is None:

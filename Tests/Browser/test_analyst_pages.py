@@ -3,15 +3,17 @@ its refusals), signing in, participation links, participation counts, closing, a
 parties' progress while `cairn compute` runs."""
 
 import csv
+import hashlib
 import io
 import json
 import subprocess
+import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from conftest import EXAMPLES, cairn, cairn_binary, screenshot, wait_for
+from conftest import EXAMPLES, cairn, cairn_binary, participant_tag, screenshot, wait_for
 
 
 def state(browser):
@@ -25,6 +27,12 @@ def wait_state(browser, wanted, timeout=20):
 def text(browser, selector):
     elements = browser.find_elements(By.CSS_SELECTOR, selector)
     return elements[0].text if elements else None
+
+
+def published_digest(service, study):
+    """The SHA-256 of the definition's bytes as the service serves them."""
+    with urllib.request.urlopen(f"{service.url}/api/v1/studies/{study}/definition", timeout=30) as response:
+        return hashlib.sha256(response.read()).hexdigest()
 
 
 def visible_message(browser, selector):
@@ -113,7 +121,10 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
     assert browser.current_url == f"{service.url}/analyst/{study}"
     browser.find_element(By.ID, "sign-out").click()
     wait_state(browser, "signin")
-    assert browser.execute_script("return sessionStorage.length") == 0
+    # Only the definition's digest stays (it is public): the credential is gone.
+    kept = browser.execute_script("return Object.keys(sessionStorage)")
+    assert kept == [f"cairn-definition:{study}"], kept
+    assert browser.execute_script(f"return sessionStorage.getItem('cairn-definition:{study}')") == published_digest(service, study)
     browser.find_element(By.ID, "credential").send_keys("cairn-analyst-" + "A" * 43)
     browser.find_element(By.ID, "sign-in").click()
     assert "not the study's analyst credential" in visible_message(browser, "#sign-in-message")
@@ -146,7 +157,12 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
     rows = list(csv.reader(io.StringIO(files[0].read_text())))
     assert rows[0] == ["url", "code", "region"]
     assert [row[0] for row in rows[1:]] == urls
-    assert all(row[1] == row[0].split("#")[1] and row[2] == "north" for row in rows[1:])
+    assert all(row[0].split("#")[1] == row[1] + "." + published_digest(service, study) and row[2] == "north" for row in rows[1:])
+    # The list of issued participants: the tags of exactly these codes, for the analyst's party.
+    browser.find_element(By.ID, "download-issued").click()
+    issued = wait_for(lambda: next(iter(browser.downloads.glob("*.issued-participants")), None), message="the issued list")
+    wait_for(lambda: len(issued.read_text().split()) == 3, message="three issued tags")
+    assert sorted(issued.read_text().split()) == sorted(participant_tag(study, row[1]) for row in rows[1:])
 
     # Counts refresh by themselves: the links, then a submission sent with the command line.
     wait_for(lambda: text(browser, "#linked-count") == "3", timeout=15, message="3 links counted")
@@ -187,7 +203,7 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
         log = open(folder / "compute.log", "w")
         processes.append((folder, log, subprocess.Popen(
             [str(cairn_binary()), "compute", "--config", str(parties / f"party{number}.json"), "--study", study,
-             "--service", service.url],
+             "--definition", str(upload), "--issued-participants", str(issued), "--service", service.url],
             cwd=folder, stdout=log, stderr=subprocess.STDOUT)))
 
     try:
@@ -203,6 +219,9 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
         assert "No report yet" in browser.find_element(By.CSS_SELECTOR, '#progress [data-party="3"]').text
         start(3)
         wait_for(lambda: stages() == ["finished"] * 3, timeout=300, interval=0.5, message="every party finished")
+        comparison = browser.find_element(By.ID, "accepted-comparison")
+        wait_for(lambda: comparison.get_attribute("data-accepted") == "1", message="the accepted count")
+        assert comparison.get_attribute("data-submitted") == "1" and "as many as this service counted" in comparison.text
         for folder, log, process in processes:
             assert process.wait(timeout=60) == 0, (folder / "compute.log").read_text()
     finally:

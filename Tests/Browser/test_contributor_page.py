@@ -416,7 +416,8 @@ def test_closed_study(page, study, browser):
 
 def test_wrong_and_missing_code(study, browser):
     url = study.links[0]["url"]
-    open_page(browser, url.split("#")[0] + "#AAAAAAAAAAAAAAAAAAAAAAAA", "error")
+    digest = url.split(".")[-1]
+    open_page(browser, url.split("#")[0] + "#AAAAAAAAAAAAAAAAAAAAAAAA." + digest, "error")
     assert "not valid" in browser.find_element(By.ID, "page-message").text
     open_page(browser, url.split("#")[0], "error")
     assert "participation link" in browser.find_element(By.ID, "page-message").text

@@ -176,6 +176,9 @@ def test_study_in_the_browser(service, deployment, browser, tmp_path):
                      if len(driver.find_elements(By.CSS_SELECTOR, "table#links a.participation-link")) == 6 else None,
                      message="six participation links")
     assert all("/contribute/quickstart#" in link for link in links)
+    driver.find_element(By.ID, "download-issued").click()
+    issued = wait_for(lambda: next(iter(driver.downloads.glob("*.issued-participants")), None), message="the issued list")
+    wait_for(lambda: len(issued.read_text().split()) == 6, message="six issued tags")
 
     answers = [
         {"employees": [[12, 15], [3, 4]], "salaries": [[1140000, 1395000], [201000, 262000]], "sector": "Company"},
@@ -282,7 +285,7 @@ def test_study_in_the_browser(service, deployment, browser, tmp_path):
         log = open(folder / "compute.log", "w")
         computing.append((subprocess.Popen(
             [str(cairn_binary()), "compute", "--service", service.url, "--config", str(parties / f"party{party}.json"),
-             "--study", "quickstart"], cwd=folder, stdout=log, stderr=subprocess.STDOUT), folder))
+             "--study", "quickstart", "--definition", str(definition), "--issued-participants", str(issued)], cwd=folder, stdout=log, stderr=subprocess.STDOUT), folder))
     try:
         wait_for(lambda: all(p.poll() is not None for p, _ in computing), timeout=240, interval=0.5, message="the compute parties")
     finally:

@@ -82,19 +82,22 @@ struct StudyProcessTests {
         let data = folder.appendingPathComponent("service")
         var service = try ServiceProcess(data: data, executable: PartyProcessTests.cairn)
         var client = ServiceClient(baseURL: service.url)
-        let created = try await client.createStudy(definition: try definition.jsonData(), operatorToken: try service.operatorToken)
-        var links: [CreatedLink] = []
+        let definitionBytes = try definition.jsonData()
+        let created = try await client.createStudy(definition: definitionBytes, operatorToken: try service.operatorToken)
+        let issuer = ParticipantIssuer(
+            service: client, studyID: created.study, credential: created.analystCredential, definition: definitionBytes,
+            linkBase: service.url, issuedFile: folder.appendingPathComponent("issued"))
+        var links: [ParticipantIssuer.Link] = []
         for region in ["North", "South"] {
-            links += try await client.createLinks(
-                study: created.study, count: 100, cohorts: ["region": region], credential: created.analystCredential)
+            links += try await issuer.issue(count: 100, cohorts: ["region": region])
         }
 
         // A stream of submissions, four at a time, until the service is killed under it.
         let simulated = SimulatedTables(definition: definition)
         var generator = SplitMix64(seed: 9)
         let work = links.map { link in
-            let parsed = try! ParticipationLinkURL(link.url)
-            let tables = simulated.make(using: &generator, linkCohorts: link.cohorts ?? [:])
+            let parsed = link.link
+            let tables = simulated.make(using: &generator, linkCohorts: link.cohorts)
             return (parsed, try! definition.cellVector(for: tables), try! Contributor.seal(tables, definition: definition, code: parsed.code, submission: 1))
         }
         let acknowledged = Acknowledged()
@@ -170,7 +173,11 @@ struct StudyProcessTests {
                  service.data.appendingPathComponent("operator-token").path,
                  "--credential-file", folder.appendingPathComponent("analyst").path] + common)
         let analyst = ["--study", "quickstart", "--credential-file", folder.appendingPathComponent("analyst").path]
-        let csv = try run(["links", "--count", "2"] + analyst + common)
+        let issued = folder.appendingPathComponent("quickstart.issued-participants")
+        let csv = try run(["links", "--count", "2", "--definition", definitionPath.path, "--issued", issued.path] + analyst + common)
+        let tags = try IssuedParticipants(text: String(contentsOf: issued, encoding: .utf8), name: "issued").tags
+        #expect(tags.count == 2)
+        #expect(try FileManager.default.attributesOfItem(atPath: issued.path)[.posixPermissions] as? Int == 0o600)
         let urls = csv.split(whereSeparator: \.isNewline).dropFirst().map { String($0.split(separator: ",")[0]) }
         #expect(urls.count == 2)
 
@@ -198,7 +205,10 @@ struct StudyProcessTests {
         let results = folder.appendingPathComponent("results")
         _ = try PartyProcesses.run(
             configurations: deployment.configurationPaths,
-            arguments: common + ["--study", "quickstart", "--output", results.path], command: "compute",
+            arguments: common + [
+                "--study", "quickstart", "--definition", definitionPath.path, "--issued-participants", issued.path,
+                "--output", results.path,
+            ], command: "compute",
             executable: PartyProcessTests.cairn)
         let revealed = try ResultsReport.load(from: results)
         let salaries = revealed.table("salaries")?.groups.first { $0.label == ResultsReport.allContributors }
@@ -207,6 +217,55 @@ struct StudyProcessTests {
         #expect(engineeringFemale?.meanPerEmployee == 90_000)
         let printed = try run(["results", "--dir", results.path, "--table", "salaries"])
         #expect(printed.contains("Engineering") && printed.contains("report.html"))
+    }
+
+    @Test("a party handed a different definition file: every party stops, naming it, with both digests")
+    func differentDefinitionAbortsEveryParty() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let deployment = try LocalDeployment.create(in: folder.appendingPathComponent("parties"))
+        var definition = deployment.studyDefinition(from: try StudyDefinition.load(
+            from: Self.packageRoot.appendingPathComponent("examples/quickstart.json").path))
+        let published = folder.appendingPathComponent("study.json")
+        try definition.jsonData().write(to: published)
+        // The same parties and keys, a smaller minimum cell size: another study.
+        definition.statistics.minimumCellSize = 1
+        let other = folder.appendingPathComponent("other.json")
+        try definition.jsonData().write(to: other)
+        let (publishedDigest, otherDigest) = (
+            DefinitionDigest(of: try Data(contentsOf: published)), DefinitionDigest(of: try Data(contentsOf: other)))
+
+        let service = try ServiceProcess(data: folder.appendingPathComponent("service"), executable: PartyProcessTests.cairn)
+        defer { service.stop() }
+        let client = ServiceClient(baseURL: service.url)
+        let created = try await client.createStudy(definition: try Data(contentsOf: published), operatorToken: try service.operatorToken)
+        _ = try await client.close(study: created.study, credential: created.analystCredential)
+        let issued = folder.appendingPathComponent("issued")
+        try Data().write(to: issued)
+
+        var processes: [(Process, Pipe)] = []
+        for (k, configuration) in deployment.configurationPaths.enumerated() {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: PartyProcessTests.cairn)
+            process.arguments = [
+                "compute", "--config", configuration, "--service", service.url, "--study", created.study,
+                "--definition", (k == 1 ? other : published).path, "--issued-participants", issued.path, "--output", folder.appendingPathComponent("results").path,
+            ]
+            let errors = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = errors
+            try process.run()
+            processes.append((process, errors))
+        }
+        let said = processes.map { String(decoding: $0.1.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) }
+        for (process, _) in processes { process.waitUntilExit() }
+        for (k, (process, _)) in processes.enumerated() {
+            #expect(process.terminationStatus != 0, "party \(k + 1) should have stopped")
+            #expect(said[k].contains("holds a different study definition"), "party \(k + 1): \(said[k])")
+            #expect(said[k].contains(publishedDigest.short) && said[k].contains(otherDigest.short), "party \(k + 1): \(said[k])")
+        }
+        for k in [0, 2] { #expect(said[k].contains("party 2 (\""), "party \(k + 1): \(said[k])") }
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("results/results.json").path))
     }
 
     static func cells(_ report: ResultsReport) -> [ResultsReport.Cell] {

@@ -161,13 +161,11 @@ struct ContributionTests {
         try await Harness.run(backend) { service in
             let credential = try await service.create(study)
             let expiresAt = Reply.time(service.clock.now.addingTimeInterval(3600))
+            let code = ParticipationCode.generate()
             let made = try await service.request(
                 .post, "/api/v1/studies/\(study.id)/links", bearer: credential,
-                body: Data(#"{"count":1,"expiresAt":"\#(expiresAt)"}"#.utf8))
+                body: Data(#"{"participants":["\#(study.tag(code).hex)"],"expiresAt":"\#(expiresAt)"}"#.utf8))
             #expect(made.status == .created)
-            let link = try #require((try made.json["links"] as? [[String: Any]])?.first)
-            #expect(link["expiresAt"] as? String == expiresAt)
-            let code = try #require(link["code"] as? String)
             #expect(try await service.submit(study, code: code, try study.envelope(code: code, submission: 1, values: study.values(1))).status == .created)
 
             service.clock.advance(3600)
@@ -182,7 +180,7 @@ struct ContributionTests {
             for (expiry, status) in [(Reply.time(service.clock.now), HTTPResponse.Status.unprocessableContent), ("soon", .badRequest)] {
                 let refused = try await service.request(
                     .post, "/api/v1/studies/\(study.id)/links", bearer: credential,
-                    body: Data(#"{"count":1,"expiresAt":"\#(expiry)"}"#.utf8))
+                    body: Data(#"{"participants":["\#(study.tag(ParticipationCode.generate()).hex)"],"expiresAt":"\#(expiry)"}"#.utf8))
                 #expect(refused.status == status, "\(expiry)")
             }
         }

@@ -185,7 +185,7 @@ struct PartyShareTests {
                 for secret in secrets { #expect(!line.contains(secret), "\(line)") }
             }
             #expect(lines.contains { $0.contains("study \(study.id) created") })
-            #expect(lines.contains { $0.contains("study \(study.id): 1 participation links created") })
+            #expect(lines.contains { $0.contains("study \(study.id): 1 participants linked") })
             #expect(lines.contains { $0.contains("study \(study.id) closed") })
             #expect(lines.contains { $0.contains("PUT /api/v1/studies/\(study.id)/contribution 201 ") && $0.contains(" ms") })
             #expect(lines.contains { $0.contains("PUT /api/v1/studies/\(study.id)/contribution 401 ") })

@@ -161,16 +161,17 @@ struct Harness: Sendable {
         return try #require(try answer.json["analystCredential"] as? String)
     }
 
-    /// Makes `count` links; returns their codes.
+    /// Makes `count` codes as the analyst's tools do and links their tags; returns the codes.
     func links(_ study: TestStudy, _ credential: String, count: Int, cohorts: [String: String]? = nil) async throws -> [String] {
-        var body: [String: Any] = ["count": count]
+        let codes = (0..<count).map { _ in ParticipationCode.generate() }
+        var body: [String: Any] = ["participants": codes.map { study.tag($0).hex }]
         if let cohorts { body["cohorts"] = cohorts }
         let answer = try await request(
             .post, "/api/v1/studies/\(study.id)/links", bearer: credential,
             body: try JSONSerialization.data(withJSONObject: body))
         #expect(answer.status == .created, "\(answer.text)")
-        let links = try #require(try answer.json["links"] as? [[String: Any]])
-        return try links.map { try #require($0["code"] as? String) }
+        #expect(try answer.json["linked"] as? Int == count)
+        return codes
     }
 
     /// Creates the study and one link; returns the analyst credential and the link's code.

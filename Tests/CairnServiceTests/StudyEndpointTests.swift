@@ -97,67 +97,52 @@ struct StudyEndpointTests {
         }
     }
 
-    @Test("links: JSON and CSV, with the link-assigned cohorts", arguments: StoreBackend.available)
+    @Test("links: the analyst's tags are linked with their cohorts; the service sees no code and builds no link", arguments: StoreBackend.available)
     func links(backend: StoreBackend) async throws {
         let study = try TestStudy.make(regions: ["north", "south, east"])
         try await Harness.run(backend) { service in
             let credential = try await service.create(study)
-            let uri = "/api/v1/studies/\(study.id)/links"
-
-            let answer = try await service.request(
-                .post, uri, bearer: credential, body: Data(#"{"count":3,"cohorts":{"region":"north"}}"#.utf8))
+            let codes = (0..<3).map { _ in ParticipationCode.generate() }
+            let body = try JSONSerialization.data(withJSONObject: [
+                "participants": codes.map { study.tag($0).hex }, "cohorts": ["region": "south, east"],
+            ] as [String: Any])
+            let answer = try await service.request(.post, "/api/v1/studies/\(study.id)/links", bearer: credential, body: body)
             #expect(answer.status == .created)
-            let links = try #require(try answer.json["links"] as? [[String: Any]])
-            #expect(links.count == 3)
-            var codes = Set<String>()
-            for link in links {
-                let code = try #require(link["code"] as? String)
-                #expect(code.count == 24)
-                #expect(code.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
-                #expect(link["url"] as? String == "http://localhost/contribute/\(study.id)#\(code)")
-                #expect(link["cohorts"] as? [String: String] == ["region": "north"])
-                codes.insert(code)
-            }
-            #expect(codes.count == 3)
-
-            let csv = try await service.request(
-                .post, uri, bearer: credential, headers: [.accept: "text/csv"],
-                body: Data(#"{"count":2,"cohorts":{"region":"south, east"}}"#.utf8))
-            #expect(csv.status == .created)
-            #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
-            let lines = csv.text.split(separator: "\r\n").map(String.init)
-            #expect(lines.count == 3)
-            #expect(lines.first == "url,code,region")
-            for line in lines.dropFirst() {
-                let code = try #require(line.split(separator: ",").dropFirst().first.map(String.init))
-                #expect(line == "http://localhost/contribute/\(study.id)#\(code),\(code),\"south, east\"")
+            #expect(answer.text == #"{"linked":3}"#)
+            for code in codes {
+                #expect(code.count == 24 && ParticipationCode.isWellFormed(code))
                 // The link works: the contributor sees the cohort that came with it.
                 let contribution = try await service.contribution(study, code: code)
                 #expect(contribution.status == .ok)
                 #expect(try contribution.json["cohorts"] as? [String: String] == ["region": "south, east"])
             }
-
+            // The same tags again: refused, nothing linked twice.
+            let again = try await service.request(.post, "/api/v1/studies/\(study.id)/links", bearer: credential, body: body)
+            #expect(again.status == .conflict)
+            #expect(try again.error.contains("already linked"))
             let participation = try await service.request(.get, "/api/v1/studies/\(study.id)/participation", bearer: credential)
-            #expect(try participation.json["linked"] as? Int == 5)
+            #expect(try participation.json["linked"] as? Int == 3)
         }
     }
 
-    @Test("links: the request must give exactly the link-assigned cohorts", arguments: StoreBackend.available)
+    @Test("links: the request must give tags and exactly the link-assigned cohorts", arguments: StoreBackend.available)
     func linkCohortValidation(backend: StoreBackend) async throws {
         let study = try TestStudy.make(regions: ["north", "south"])
         try await Harness.run(backend) { service in
             let credential = try await service.create(study)
             let uri = "/api/v1/studies/\(study.id)/links"
+            let tag = study.tag(ParticipationCode.generate()).hex
             let refused: [(body: String, status: HTTPResponse.Status, message: String)] = [
-                (#"{"count":1}"#, .unprocessableContent, #"cohort "region" is assigned by link: give one of its options ("north", "south")"#),
-                (#"{"count":1,"cohorts":{"region":"west"}}"#, .unprocessableContent, #"cohort "region" has no option "west""#),
-                (#"{"count":1,"cohorts":{"region":"north","sector":"Company"}}"#, .unprocessableContent,
+                (#"{"participants":["\#(tag)"]}"#, .unprocessableContent, #"cohort "region" is assigned by link: give one of its options ("north", "south")"#),
+                (#"{"participants":["\#(tag)"],"cohorts":{"region":"west"}}"#, .unprocessableContent, #"cohort "region" has no option "west""#),
+                (#"{"participants":["\#(tag)"],"cohorts":{"region":"north","sector":"Company"}}"#, .unprocessableContent,
                  #"cohort "sector" is chosen by each contributor, not assigned by link"#),
-                (#"{"count":1,"cohorts":{"region":"north","size":"big"}}"#, .unprocessableContent, #"the study has no cohort "size""#),
-                (#"{"count":0,"cohorts":{"region":"north"}}"#, .unprocessableContent, "count must be a number from 1 to 100000, not 0"),
-                (#"{"count":100001,"cohorts":{"region":"north"}}"#, .unprocessableContent, "count must be a number from 1 to 100000"),
-                (#"{"cohorts":{"region":"north"}}"#, .badRequest, #"the field "count" is missing"#),
-                (#"{"count":"3"}"#, .badRequest, #"the field "count" has the wrong type"#),
+                (#"{"participants":["\#(tag)"],"cohorts":{"region":"north","size":"big"}}"#, .unprocessableContent, #"the study has no cohort "size""#),
+                (#"{"participants":[],"cohorts":{"region":"north"}}"#, .unprocessableContent, "participants must list from 1 to 100000 tags, not 0"),
+                (#"{"participants":["\#(tag)","\#(tag)"],"cohorts":{"region":"north"}}"#, .unprocessableContent, "participants lists a tag more than once"),
+                (#"{"participants":["abc"],"cohorts":{"region":"north"}}"#, .badRequest, #"participants[0] is not a participant tag"#),
+                (#"{"count":1,"cohorts":{"region":"north"}}"#, .badRequest, #"the field "participants" is missing"#),
+                (#"{"participants":"\#(tag)"}"#, .badRequest, #"the field "participants" has the wrong type"#),
                 ("count=3", .badRequest, "the body is not a links request"),
             ]
             for (body, status, message) in refused {
@@ -170,7 +155,7 @@ struct StudyEndpointTests {
             #expect(huge.status == .contentTooLarge)
 
             for bearer in [nil, "cairn-analyst-wrong", String(credential.dropLast()) + (credential.last == "A" ? "B" : "A")] {
-                let answer = try await service.request(.post, uri, bearer: bearer, body: Data(#"{"count":1}"#.utf8))
+                let answer = try await service.request(.post, uri, bearer: bearer, body: Data(#"{"participants":["\#(tag)"]}"#.utf8))
                 #expect(answer.status == .unauthorized)
                 #expect(try answer.error == "this request needs the study's analyst credential")
             }
@@ -181,21 +166,8 @@ struct StudyEndpointTests {
             // Once closed, no more links.
             #expect(try await service.close(study, credential).status == .ok)
             let closed = try await service.request(
-                .post, uri, bearer: credential, body: Data(#"{"count":1,"cohorts":{"region":"north"}}"#.utf8))
+                .post, uri, bearer: credential, body: Data(#"{"participants":["\#(tag)"],"cohorts":{"region":"north"}}"#.utf8))
             #expect(closed.status == .conflict)
-        }
-    }
-
-    @Test("links point to the public URL when one is configured", arguments: StoreBackend.available)
-    func publicURL(backend: StoreBackend) async throws {
-        let study = try TestStudy.make()
-        try await Harness.run(backend, configure: { $0.publicURL = "https://cairn.example.org/" }) { service in
-            let credential = try await service.create(study)
-            let answer = try await service.request(
-                .post, "/api/v1/studies/\(study.id)/links", bearer: credential, body: Data(#"{"count":1}"#.utf8))
-            let link = try #require((try answer.json["links"] as? [[String: Any]])?.first)
-            let code = try #require(link["code"] as? String)
-            #expect(link["url"] as? String == "https://cairn.example.org/contribute/\(study.id)#\(code)")
         }
     }
 

@@ -88,17 +88,20 @@ extension StudyBenchmark {
         let service = try ServiceProcess(data: folder.appendingPathComponent("service"))
         defer { service.stop() }
         let client = ServiceClient(baseURL: service.url)
-        let created = try await client.createStudy(definition: try definition.jsonData(), operatorToken: try service.operatorToken)
-        var links: [CreatedLink] = []
-        while links.count < count {
-            links += try await client.createLinks(
-                study: created.study, count: min(10_000, count - links.count), credential: created.analystCredential)
-        }
+        let definitionFile = folder.appendingPathComponent("study.json")
+        try definition.jsonData().write(to: definitionFile)
+        let created = try await client.createStudy(
+            definition: try Data(contentsOf: definitionFile), operatorToken: try service.operatorToken)
+        let issued = folder.appendingPathComponent("\(created.study).issued-participants")
+        let links = try await ParticipantIssuer(
+            service: client, studyID: created.study, credential: created.analystCredential,
+            definition: try Data(contentsOf: definitionFile), linkBase: service.url, issuedFile: issued
+        ).issue(count: count)
 
         Log.info("sealing \(count) submissions (not timed)")
         let vectors = try contributions(definition, count: count, seed: 11)
         let length = definition.cellLayout.vectorLength
-        let parsed = try links.map { try ParticipationLinkURL($0.url) }
+        let parsed = links.map(\.link)
         let keys = try definition.computeParties.map { try SubmissionPublicKey(base64: $0.submissionKey) }
         let envelopes = try await Concurrently.map(Array(0..<count)) { k in
             let tables = Array(vectors[k * length..<(k + 1) * length])
@@ -121,7 +124,10 @@ extension StudyBenchmark {
         let compute = try await Stopwatch.time {
             _ = try PartyProcesses.run(
                 configurations: deployment.configurationPaths,
-                arguments: ["--service", service.url, "--study", created.study, "--output", results.path], command: "compute")
+                arguments: [
+                    "--service", service.url, "--study", created.study, "--definition", definitionFile.path,
+                    "--issued-participants", issued.path, "--output", results.path,
+                ], command: "compute")
         }
         let cells = definition.cellCount
         let perSecond = Double(count) / ingest

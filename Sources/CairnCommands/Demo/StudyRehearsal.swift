@@ -44,21 +44,29 @@ struct StudyRehearsal {
         let client = ServiceClient(baseURL: service.url)
 
         // The analyst creates the study and makes participation links.
-        let created = try await client.createStudy(definition: try definition.jsonData(), operatorToken: try service.operatorToken)
+        // The file the analyst hands to every compute party, byte for byte what the service holds.
+        let definitionFile = folder.appendingPathComponent("study.json")
+        try definition.jsonData().write(to: definitionFile)
+        let created = try await client.createStudy(
+            definition: try Data(contentsOf: definitionFile), operatorToken: try service.operatorToken)
         let credential = created.analystCredential
         say("The analyst created study \"\(created.study)\" (\(definition.cellCount) cells in \(definition.tables.count) tables).")
-        let links = try await makeLinks(definition, client: client, credential: credential)
+        let issued = folder.appendingPathComponent("\(created.study).issued-participants")
+        let issuer = ParticipantIssuer(
+            service: client, studyID: created.study, credential: credential, definition: try Data(contentsOf: definitionFile),
+            linkBase: service.url, issuedFile: issued)
+        let links = try await makeLinks(definition, issuer: issuer)
         say("The analyst made \(links.count) participation links.")
 
         // Contributors submit; some change their minds and submit again.
         var generator = SplitMix64(seed: seed)
         let simulated = SimulatedTables(definition: definition)
-        var latest = links.map { simulated.make(using: &generator, linkCohorts: $0.cohorts ?? [:]) }
+        var latest = links.map { simulated.make(using: &generator, linkCohorts: $0.cohorts) }
         let first = try await submitAll(Array(zip(links.indices, latest)), links: links, definition: definition, submission: 1)
         say("\(links.count) contributors submitted their tables, each encrypted to the three parties (\(Self.rate(first, links.count))).")
         var resubmissions: [(Int, FilledTables)] = []
         for k in 0..<min(resubmitting, links.count) {
-            latest[k] = simulated.make(using: &generator, linkCohorts: links[k].cohorts ?? [:])
+            latest[k] = simulated.make(using: &generator, linkCohorts: links[k].cohorts)
             resubmissions.append((k, latest[k]))
         }
         if !resubmissions.isEmpty {
@@ -76,7 +84,10 @@ struct StudyRehearsal {
         let started = ContinuousClock.now
         _ = try PartyProcesses.run(
             configurations: deployment.configurationPaths,
-            arguments: ["--service", service.url, "--study", created.study, "--output", results.path],
+            arguments: [
+                "--service", service.url, "--study", created.study, "--definition", definitionFile.path,
+                "--issued-participants", issued.path, "--output", results.path,
+            ],
             command: "compute", executable: executable)
         say("They finished in \(Stopwatch.text(since: started)), including start-up and decryption.")
 
@@ -91,27 +102,25 @@ struct StudyRehearsal {
     }
 
     /// Links spread evenly over the options of cohorts assigned by link.
-    func makeLinks(_ definition: StudyDefinition, client: ServiceClient, credential: String) async throws -> [CreatedLink] {
+    func makeLinks(_ definition: StudyDefinition, issuer: ParticipantIssuer) async throws -> [ParticipantIssuer.Link] {
         let byLink = definition.allCohorts.filter { $0.source == .link }
-        guard !byLink.isEmpty else {
-            return try await client.createLinks(study: definition.id, count: contributors, credential: credential)
-        }
-        var links: [CreatedLink] = []
+        guard !byLink.isEmpty else { return try await issuer.issue(count: contributors) }
+        var links: [ParticipantIssuer.Link] = []
         for k in 0..<contributors {
             let cohorts = Dictionary(uniqueKeysWithValues: byLink.map { ($0.id, $0.options[k % $0.options.count]) })
-            links += try await client.createLinks(study: definition.id, count: 1, cohorts: cohorts, credential: credential)
+            links += try await issuer.issue(count: 1, cohorts: cohorts)
         }
         return links
     }
 
     /// Encrypts and submits tables, eight contributors at a time. Returns the seconds taken.
     func submitAll(
-        _ work: [(Int, FilledTables)], links: [CreatedLink], definition: StudyDefinition, submission: UInt32
+        _ work: [(Int, FilledTables)], links: [ParticipantIssuer.Link], definition: StudyDefinition, submission: UInt32
     ) async throws -> Double {
         try await Stopwatch.time {
             try await Concurrently.forEach(work.count, width: 8) { w in
                 let (k, tables) = work[w]
-                let link = try ParticipationLinkURL(links[k].url)
+                let link = links[k].link
                 let envelope = try Contributor.seal(tables, definition: definition, code: link.code, submission: submission)
                 _ = try await ServiceClient(baseURL: link.serviceURL).submit(study: link.studyID, code: link.code, envelope: envelope)
             }

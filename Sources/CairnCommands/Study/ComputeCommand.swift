@@ -13,7 +13,9 @@ struct ComputeCommand: AsyncParsableCommand {
         discussion: """
             Each of the three compute parties runs this with its own configuration file. The \
             party fetches its encrypted shares from the study service, decrypts them with its \
-            submission key, and computes with the other two parties over mutual TLS. Only the \
+            submission key, and computes with the other two parties over mutual TLS. Each party \
+            holds the study's definition file as the analyst handed it out (--definition) and \
+            stops if the service or another party holds a different one. Only the \
             analyst's party learns the results; it writes results.json, results.csv and \
             report.html into --output.
             """)
@@ -25,6 +27,14 @@ struct ComputeCommand: AsyncParsableCommand {
 
     @Option(help: "The study's ID.")
     var study: String
+
+    @Option(help: "The study definition file the analyst handed to this party (JSON): the party computes this study, and stops if the service or another party holds a different one.")
+    var definition: String
+
+    @Option(
+        parsing: .upToNextOption,
+        help: "The lists of participants the analyst issued (`cairn links` writes <study>.issued-participants; the dashboard offers one per batch of links): needed by the analyst's party, which accepts only submissions from them.")
+    var issuedParticipants: [String] = []
 
     @Option(help: "The party's submission private key (default: the configuration's submissionKey).")
     var submissionKey: String?
@@ -40,8 +50,19 @@ struct ComputeCommand: AsyncParsableCommand {
         let key = try loadSubmissionKey()
         let client = service.client
         let progress = ProgressReporter(service: client, studyID: study, party: network.party.rawValue, log: { Log.info($0) })
+        guard let definitionBytes = FileManager.default.contents(atPath: definition) else {
+            throw JobError("cannot read the study definition \(definition)")
+        }
+        var issued: IssuedParticipants?
+        for path in issuedParticipants {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw JobError("cannot read the list of issued participants \(path)")
+            }
+            issued = IssuedParticipants(tags: (issued?.tags ?? []).union(try IssuedParticipants(text: text, name: path).tags))
+        }
         let job = StudyComputeJob(
-            service: client, studyID: study, me: network.party, key: key, log: { Log.info($0) }, progress: progress)
+            service: client, studyID: study, me: network.party, key: key, definitionBytes: definitionBytes,
+            definitionSource: definition, issued: issued, log: { Log.info($0) }, progress: progress)
         do {
             try await run(job, network: network)
         } catch {

@@ -22,6 +22,7 @@ actor ProgressReporter {
     private var sender: Task<Void, Never>?
     private var last: (stage: ComputeStage, at: ContinuousClock.Instant)?
     private var failureLogged = false
+    private var accepted: (done: Int, total: Int)?
 
     /// Counts within one stage go out at most this often; a new stage goes out at once.
     static let interval = Duration.milliseconds(500)
@@ -42,8 +43,17 @@ actor ProgressReporter {
 
     /// Queues a report. Counts of the stage last reported are dropped when they come sooner than
     /// ``interval`` after it, unless they complete the stage.
+    ///
+    /// While `computing`, the counts are the submissions accepted of those delivered; `finished`
+    /// repeats them, so that the dashboard can compare them with the service's count.
     func report(_ stage: ComputeStage, done: Int? = nil, total: Int? = nil) {
         guard token != nil else { return }
+        if stage == .computing, let done, let total { accepted = (done, total) }
+        if stage == .finished, done == nil, let accepted {
+            return report(stage, done: accepted.done, total: accepted.total)
+        }
+        // The stage again without counts keeps the counts already reported for it.
+        if let last, last.stage == stage, done == nil, total == nil { return }
         let time = ContinuousClock.now
         if let last, last.stage == stage, time - last.at < Self.interval, done == nil || done != total { return }
         last = (stage, time)

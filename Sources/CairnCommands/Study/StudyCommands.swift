@@ -73,7 +73,7 @@ struct StudyCommand: AsyncParsableCommand {
             try PartyFiles.writePrivate(created.analystCredential + "\n", to: URL(fileURLWithPath: path))
             print("Created study \"\(created.study)\": \(loaded.title)")
             print("The analyst credential is in \(path) (readable by you only). Keep it: the service does not show it again.")
-            print("Next: cairn links --study \(created.study) --count 100 --output links.csv")
+            print("Next: cairn links --study \(created.study) --definition \(definition) --count 100 --output links.csv")
         }
     }
 
@@ -119,18 +119,26 @@ struct StudyCommand: AsyncParsableCommand {
     }
 }
 
-/// `cairn links`: participation links for contributors.
+/// `cairn links`: participation links for contributors, made on the analyst's machine.
 struct LinksCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "links",
         abstract: "Make participation links for contributors (CSV for mail merge).",
         discussion: """
-            Each link carries a secret code: whoever holds it can submit for that contributor. \
-            Send each contributor only their own link. The service keeps no copy of the codes.
+            Each link carries a secret code, made on this machine: whoever holds it can submit \
+            for that contributor. Send each contributor only their own link. The service receives \
+            only each code's participant tag, never the code. The tags are appended to the list \
+            of issued participants (--issued), which the analyst's compute party needs at close \
+            (`cairn compute --issued-participants`): only submissions from issued participants \
+            count. Each link also carries the fingerprint of the study definition, so that \
+            contributors encrypt only for the study you published.
             """)
 
     @OptionGroup var service: ServiceOptions
     @OptionGroup var analyst: AnalystOptions
+
+    @Option(help: "The study definition file the study was created with (JSON).")
+    var definition: String
 
     @Option(help: "How many links to make.")
     var count: Int
@@ -140,6 +148,12 @@ struct LinksCommand: AsyncParsableCommand {
 
     @Option(help: "Write the CSV to this file (readable by you only) instead of standard output.")
     var output: String?
+
+    @Option(help: "The list of issued participants to append to (default: <study>.issued-participants).")
+    var issued: String?
+
+    @Option(help: "The address contributors open, if not the --service URL (for example https://cairn.example.org).")
+    var publicURL: String?
 
     @Option(help: "The links stop working after this many days (by default, when the study closes).")
     var validDays: Int?
@@ -158,14 +172,27 @@ struct LinksCommand: AsyncParsableCommand {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             cohorts[parts[0]] = parts[1]
         }
+        guard let bytes = FileManager.default.contents(atPath: definition) else {
+            throw JobError("cannot read the study definition \(definition)")
+        }
+        let loaded = try StudyDefinition.load(from: bytes, name: definition)
+        guard loaded.id == analyst.study else {
+            throw JobError("\(definition) defines study \"\(loaded.id)\", not \"\(analyst.study)\"")
+        }
+        let client = service.client
+        let issuedPath = issued ?? "\(analyst.study).issued-participants"
+        let issuer = ParticipantIssuer(
+            service: client, studyID: analyst.study, credential: try analyst.credential(), definition: bytes,
+            linkBase: publicURL ?? client.baseURL, issuedFile: URL(fileURLWithPath: issuedPath))
         let expiresAt = validDays.map { Date().addingTimeInterval(Double($0) * 86_400) }
-        let csv = try await service.client.createLinksCSV(
-            study: analyst.study, count: count, cohorts: cohorts, expiresAt: expiresAt, credential: try analyst.credential())
+        let links = try await issuer.issue(count: count, cohorts: cohorts, expiresAt: expiresAt)
+        let csv = ParticipantIssuer.csv(links, cohortColumns: loaded.allCohorts.filter { $0.source == .link }.map(\.id))
+        Log.info("added \(count) participants to \(issuedPath): the analyst's compute party needs it at close")
         if let output {
             try PartyFiles.writePrivate(csv, to: URL(fileURLWithPath: output))
             Log.info("wrote \(count) participation links to \(output)")
         } else {
-            print(csv, terminator: csv.hasSuffix("\n") ? "" : "\n")
+            print(csv, terminator: "")
         }
     }
 }
@@ -221,7 +248,7 @@ struct Contributor: Sendable {
     var client: ServiceClient { ServiceClient(baseURL: link.serviceURL) }
 
     func study() async throws -> PublishedStudy {
-        let study = try await client.study(link.studyID)
+        let study = try await client.study(link.studyID, pinnedTo: link.digest)
         guard study.isOpen else { throw JobError("study \"\(link.studyID)\" is closed and accepts no more submissions") }
         return study
     }

@@ -15,6 +15,14 @@ struct StudyComputeJob: Sendable {
     /// This party, 0-based, as in the study's `computeParties`.
     let me: PartyIndex
     let key: SubmissionPrivateKey
+    /// The definition's bytes as the analyst handed them to this party, independently of the
+    /// service (`--definition`): the study this party computes, whatever the service serves.
+    let definitionBytes: Data
+    /// Where the definition came from, for messages.
+    let definitionSource: String
+    /// The participants the analyst issued (`--issued-participants`); needed by the study's
+    /// recipient, the analyst's party, which tells the others which submissions carry an issued tag.
+    let issued: IssuedParticipants?
     let log: @Sendable (String) -> Void
     /// Where the analyst's dashboard learns this party's stage.
     let progress: ProgressReporter
@@ -22,6 +30,11 @@ struct StudyComputeJob: Sendable {
     /// What this party holds before the computation.
     struct Prepared: Sendable {
         var definition: StudyDefinition
+        /// The SHA-256 of the definition this party holds, compared with the other parties' first.
+        var digest: DefinitionDigest
+        /// Set when the service serves other definition bytes than this party holds: the
+        /// computation stops once the parties have compared their own definitions.
+        var serviceMismatch: String?
         /// Every delivered submission, in the service's order (by participant tag).
         var records: [(participant: ParticipantTag, submission: UInt32)]
         /// Each submission's cohort options assigned by its link (positions among all options).
@@ -33,8 +46,24 @@ struct StudyComputeJob: Sendable {
     /// Checks the study and this party's key, waits for the study to close if asked, fetches and
     /// decrypts this party's shares.
     func prepare(waitUntilClosed: Bool) async throws -> Prepared {
+        let definition = try StudyDefinition.load(from: definitionBytes, name: definitionSource)
+        guard definition.id == studyID else {
+            throw JobError("\(definitionSource) defines study \"\(definition.id)\", not \"\(studyID)\"")
+        }
+        if try Self.recipient(of: definition) == me, issued == nil {
+            throw JobError(
+                "\(me) receives the study's results, so it must check that every submission comes from a participant "
+                    + "the analyst issued: pass --issued-participants with the list `cairn links` or the analyst's "
+                    + "dashboard wrote (\(studyID).issued-participants)")
+        }
+        let digest = DefinitionDigest(of: definitionBytes)
         var published = try await service.study(studyID)
-        let definition = published.definition
+        let served = DefinitionDigest(of: try await service.definitionBytes(studyID))
+        let serviceMismatch = served == digest ? nil : (
+            "the study service at \(service.baseURL) serves a definition of study \"\(studyID)\" that differs from "
+                + "\(definitionSource) (the service's \(served.short)…, this party's \(digest.short)…); nothing was computed. "
+                + "Ask the analyst which definition is the study's")
+        if serviceMismatch != nil { log("\(me): the study service serves another definition than \(definitionSource)") }
         let parties = definition.computeParties
         guard me.rawValue < parties.count else {
             throw JobError("study \"\(studyID)\" has \(parties.count) compute parties; this configuration is for \(me)")
@@ -96,7 +125,7 @@ struct StudyComputeJob: Sendable {
             if shares[k] != nil { Self.fixLinkCohorts(&shares[k]!, groups: groups, definition: definition, layout: layout, me: me) }
         }
         return Prepared(
-            definition: definition, records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups,
+            definition: definition, digest: digest, serviceMismatch: serviceMismatch, records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups,
             shares: shares)
     }
 
@@ -155,11 +184,15 @@ struct StudyComputeJob: Sendable {
         let partyCount = definition.computeParties.count
         let peers = PartyIndex.all.prefix(partyCount).filter { $0 != me }
 
-        // 1. All parties must have been handed the same submissions, and a submission counts only
-        //    if every party could decrypt its share. Both facts are public: they say nothing about
-        //    the values. Each party sends the others its digest of the list and its failures.
+        // 1. All parties must hold the same definition (the analyst's, byte for byte: the service
+        //    could serve each party another one), must have been handed the same submissions, and
+        //    a submission counts only if every party could decrypt its share. These facts are
+        //    public: they say nothing about the values. Each party sends the others its
+        //    definition's digest first, then its digest of the list and its failures.
         await progress.report(.agreeing)
         let agreement = network.transport(session: 1)
+        try await compareDefinitions(prepared, over: agreement, peers: Array(peers))
+        if let serviceMismatch = prepared.serviceMismatch { throw JobError(serviceMismatch) }
         let failed = prepared.shares.map { $0 == nil ? UInt64(1) : 0 }
         let mine = Self.digest(prepared.records) + failed
         for peer in peers { try await agreement.send(mine, to: peer) }
@@ -173,10 +206,16 @@ struct StudyComputeJob: Sendable {
             }
             for (k, flag) in theirs.dropFirst(4).enumerated() where flag != 0 { leftOut[k] = true }
         }
-        let included = prepared.shares.indices.filter { !leftOut[$0] }
-        if included.count < prepared.shares.count {
-            log("\(me): \(prepared.shares.count - included.count) submissions are left out because a party could not decrypt its share")
+        let undecrypted = leftOut.filter { $0 }.count
+        if undecrypted > 0 {
+            log("\(me): \(undecrypted) submissions are left out because a party could not decrypt its share")
         }
+        for (k, accepted) in try await acceptedParticipants(prepared, over: agreement, peers: Array(peers)).enumerated() where !accepted {
+            leftOut[k] = true
+        }
+        let included = prepared.shares.indices.filter { !leftOut[$0] }
+        // The dashboard shows this count beside the service's count of submissions.
+        await progress.report(.computing, done: included.count, total: prepared.records.count)
         var shares: [UInt64] = []
         shares.reserveCapacity(included.count * definition.cellLayout.vectorLength)
         for k in included { shares += prepared.shares[k]! }
@@ -202,6 +241,62 @@ struct StudyComputeJob: Sendable {
             log("\(me): \(leftOut) contributions did not follow the study's rules and were left out; nobody learns which")
         }
         return results.map { ($0, included.count) }
+    }
+
+    /// Which delivered submissions may count: those whose participant the analyst issued (the
+    /// recipient, which holds the list, tells the others) and whose tag the service delivered
+    /// once. A service that adds contributors of its own or replays one is caught here; what it
+    /// did is logged in plain words.
+    ///
+    /// One message from the recipient to each other party: one word per delivered submission.
+    /// Reveals which delivered tags were issued, which every party can see anyway.
+    func acceptedParticipants(_ prepared: Prepared, over agreement: any Transport, peers: [PartyIndex]) async throws -> [Bool] {
+        let recipient = try Self.recipient(of: prepared.definition)
+        let issuedFlags: [UInt64]
+        if me == recipient, let issued {
+            issuedFlags = prepared.records.map { issued.tags.contains($0.participant) ? 1 : 0 }
+            for peer in peers { try await agreement.send(issuedFlags, to: peer) }
+        } else {
+            issuedFlags = try await agreement.receive(from: recipient)
+            guard issuedFlags.count == prepared.records.count else {
+                throw JobError("\(recipient) sent \(issuedFlags.count) issued-participant flags for \(prepared.records.count) submissions")
+            }
+        }
+        var deliveries: [ParticipantTag: Int] = [:]
+        for record in prepared.records { deliveries[record.participant, default: 0] += 1 }
+        let repeated = prepared.records.map { deliveries[$0.participant]! > 1 }
+        let unissued = issuedFlags.filter { $0 == 0 }.count
+        let replayed = repeated.filter { $0 }.count
+        func submissions(_ n: Int) -> String { n == 1 ? "1 submission" : "\(n) submissions" }
+        if unissued > 0 {
+            log("\(me): the service delivered \(submissions(unissued)) from participants the analyst never issued; "
+                + "\(unissued == 1 ? "it was" : "they were") left out")
+        }
+        if replayed > 0 {
+            log("\(me): the service delivered \(submissions(replayed)) under participant tags it delivered more than once; "
+                + "\(replayed == 1 ? "it was" : "they were") left out")
+        }
+        return zip(issuedFlags, repeated).map { $0 == 1 && !$1 }
+    }
+
+    /// Sends this party's definition digest to every peer and checks theirs: on a difference,
+    /// every party stops, naming the party whose definition differs from its own.
+    ///
+    /// One round; 4 words sent to each peer; reveals only the digests, which are public.
+    func compareDefinitions(_ prepared: Prepared, over agreement: any Transport, peers: [PartyIndex]) async throws {
+        for peer in peers { try await agreement.send(prepared.digest.words, to: peer) }
+        // Every digest is read before any party stops, so that each hears all the others first.
+        var received: [(PartyIndex, DefinitionDigest?)] = []
+        for peer in peers { received.append((peer, DefinitionDigest(words: try await agreement.receive(from: peer)))) }
+        for (peer, theirs) in received {
+            guard theirs == prepared.digest else {
+                let name = prepared.definition.computeParties[peer.rawValue].name
+                throw JobError(
+                    "\(peer) (\"\(name)\") holds a different study definition than \(me): theirs "
+                        + "\(theirs.map { $0.short + "…" } ?? "unreadable"), ours \(prepared.digest.short)…; nothing was computed. "
+                        + "Every party must be handed the same definition file by the analyst")
+            }
+        }
     }
 
     /// The compute party that receives the results: the study's (first) recipient.

@@ -23,9 +23,12 @@ extension StudyDefinition {
         return try load(from: data, name: path)
     }
 
-    /// Reads a study definition from JSON without ``validate()``: only the file's shape is checked.
+    /// Reads a study definition from JSON without ``validate()``: only the file's shape is checked,
+    /// after its bytes (``DefinitionBytes``: UTF-8, no repeated key, nothing after the value).
     public static func decode(from data: Data, name: String = "the study definition") throws -> StudyDefinition {
         func fail(_ problems: [StudyDefinitionProblem]) -> StudyProblems { StudyProblems(subject: name, problems: problems) }
+        let strict = DefinitionBytes.problems(Array(data))
+        guard strict.isEmpty else { throw fail(strict) }
         let root: Any
         do { root = try JSONSerialization.jsonObject(with: data) } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String

@@ -2,6 +2,7 @@
 // credential once; and open an existing study's dashboard.
 
 import { createStudy } from "./api.js";
+import { hex } from "./submission.js";
 import { h, setState, show, say, copyButton, download, explain, storeCredential } from "./analyst-ui.js";
 
 const examples = [
@@ -94,9 +95,13 @@ export function showCreatePage() {
     button.disabled = true;
     button.textContent = "Creating…";
     try {
-      const created = await createStudy(token.value.trim(), text.value);
+      const body = new TextEncoder().encode(text.value);
+      const created = await createStudy(token.value.trim(), body);
       token.value = "";
       storeCredential(created.study, created.analystCredential);
+      // The digest of the bytes sent: the dashboard makes links only while the service serves these.
+      const digest = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", body)));
+      try { sessionStorage.setItem(`cairn-definition:${created.study}`, digest); } catch { /* private mode: not remembered */ }
       showCreated(created);
     } catch (error) {
       say(message, explain(error, "operator"), "error");

@@ -2,7 +2,8 @@
 // participation, make participation links, close the study and follow the computation. The
 // results never appear here: only the analyst's own compute party learns them.
 
-import { getStudy, getParticipation, createLinks, closeStudy, getProgress } from "./api.js";
+import { getStudy, getDefinitionBytes, getParticipation, linkParticipants, closeStudy, getProgress } from "./api.js";
+import { participantTag, hex, base64 } from "./submission.js";
 import {
   h, setState, show, say, copyButton, download, explain, when, count, csvField,
   storedCredential, storeCredential, forgetCredential,
@@ -157,7 +158,7 @@ function showSignedIn(studyID, published, credential, participation) {
     sections.push(linksSection(studyID, credential, linkCohorts));
     sections.push(closeSection(studyID, credential, definition, () => showDashboard(studyID)));
   } else {
-    const progress = progressSection(studyID, credential, definition);
+    const progress = progressSection(studyID, credential, definition, participation.submitted);
     sections.push(progress.element);
     const poll = async () => {
       if (!live()) return;
@@ -307,7 +308,7 @@ function linksSection(studyID, credential, linkCohorts) {
       }
       cohorts[select.dataset.linkCohort] = select.value;
     }
-    const request = { count: n };
+    const request = {};
     if (selects.length > 0) request.cohorts = cohorts;
     if (expiry.value.trim()) {
       const days = Number(expiry.value);
@@ -321,7 +322,7 @@ function linksSection(studyID, credential, linkCohorts) {
     button.disabled = true;
     button.textContent = "Making links…";
     try {
-      const { links } = await createLinks(studyID, credential, request);
+      const links = await issueLinks(studyID, credential, n, request);
       showLinks(output, studyID, links, linkCohorts);
       say(message, `${links.length} link${links.length === 1 ? "" : "s"} made.`, "success");
     } catch (error) {
@@ -337,6 +338,37 @@ function linksSection(studyID, credential, linkCohorts) {
     h("p", {}, "Each contributor gets a personal link; whoever holds it can submit for that contributor, "
       + "so send each link to one contributor only."),
     form, output);
+}
+
+// Participation codes are made here, never by the service: it receives only their tags (the
+// same SHA-256 as `ParticipantTag` in CairnStudy), so it cannot mint contributors of its own, and
+// the analyst keeps the list of tags issued for the analyst's compute party. Each link also
+// carries the SHA-256 of the definition's bytes, which the contributor's page checks.
+
+const TAGS_PER_REQUEST = 500; // the service takes links requests up to 64 KiB
+
+/** A fresh code: 18 random bytes in base64url, as `ParticipationCode.generate()`. */
+function newCode() {
+  return base64(crypto.getRandomValues(new Uint8Array(18))).replaceAll("+", "-").replaceAll("/", "_");
+}
+
+async function issueLinks(studyID, credential, n, request) {
+  const bytes = await getDefinitionBytes(studyID);
+  const digest = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  const remembered = sessionStorage.getItem(`cairn-definition:${studyID}`);
+  if (remembered && remembered !== digest) {
+    throw new Error("The study's definition served by the service is not the one this browser created the study with, "
+      + "so no links were made. Ask the service provider what changed.");
+  }
+  const codes = Array.from({ length: n }, newCode);
+  const tags = await Promise.all(codes.map(async (code) => hex(await participantTag(studyID, code))));
+  for (let start = 0; start < tags.length; start += TAGS_PER_REQUEST) {
+    await linkParticipants(studyID, credential, { ...request, participants: tags.slice(start, start + TAGS_PER_REQUEST) });
+  }
+  const base = `${location.origin}/contribute/${encodeURIComponent(studyID)}#`;
+  return codes.map((code, index) => ({
+    code, tag: tags[index], url: `${base}${code}.${digest}`, cohorts: request.cohorts ?? {}, expiresAt: request.expiresAt,
+  }));
 }
 
 function linksCSV(links, linkCohorts) {
@@ -367,11 +399,19 @@ function showLinks(output, studyID, links, linkCohorts) {
     h("p", { class: "notice warning" },
       h("strong", {}, "These links are shown only once. "),
       "The service keeps no copy of their codes: download or copy them now, before leaving this page or making more links."),
+    h("p", { class: "notice warning" },
+      h("strong", {}, "Also download the list of issued participants "),
+      "and give it to your compute party: when the study closes, it counts only submissions from the participants you issued ",
+      "(", h("code", {}, "cairn compute --issued-participants"), ", once for each list)."),
     h("p", { class: "actions" },
       h("button", {
         type: "button", id: "download-links", class: "primary",
         on: { click: () => download(`${studyID}-links-${stamp}.csv`, csv, "text/csv") },
       }, "Download as CSV"),
+      h("button", {
+        type: "button", id: "download-issued",
+        on: { click: () => download(`${studyID}-${stamp}.issued-participants`, links.map((link) => `${link.tag}\n`).join(""), "text/plain") },
+      }, "Download the list of issued participants"),
       copyButton(() => links.map((link) => link.url).join("\n"), "Copy all links")),
     h("div", { class: "table-scroll" }, table));
 }
@@ -388,7 +428,7 @@ function closeSection(studyID, credential, definition, closed) {
     h("p", {}, "Closing is final: participation links stop working, nobody can submit or change a submission, "
       + "and the study cannot be opened again."),
     h("p", {}, "Then each compute party runs the computation with its own configuration:"),
-    h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID}`),
+    h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID} --definition <the study's definition file>`),
     parties.length > 0 && h("p", { class: "muted" }, "The compute parties: ", parties.map((party) => party.name).join(", "), "."),
     h("p", {}, "This page then shows how far each party has got. The results go to the analyst's compute party only."),
     h("p", { class: "actions" }, cancel, confirm));
@@ -437,9 +477,13 @@ const stageText = {
   failed: "stopped with an error; it logged the reason, and can run the computation again",
 };
 
-function progressSection(studyID, credential, definition) {
+function progressSection(studyID, credential, definition, submitted) {
   const parties = definition.computeParties ?? [];
   const recipient = parties.find((party) => (definition.recipients ?? []).includes(party.id));
+  const recipientNumber = parties.indexOf(recipient) + 1;
+  // The analyst's party's count of accepted submissions beside the service's count: a service
+  // that added or replayed submissions shows up as a difference.
+  const comparison = h("p", { id: "accepted-comparison", hidden: true });
   const list = h("ol", { id: "progress", class: "progress-list" });
   const status = h("p", { id: "progress-status", class: "muted", role: "status" });
   const rows = new Map();
@@ -467,7 +511,10 @@ function progressSection(studyID, credential, definition) {
       parts.element.dataset.stage = party.stage;
       parts.stage.textContent = party.stage;
       parts.detail.textContent = `${party.name} ${stageText[party.stage] ?? ""}.`;
-      const known = Number.isInteger(party.done) && Number.isInteger(party.total) && party.total > 0;
+      // While computing (and once finished), the counts are submissions accepted of those delivered.
+      const accepting = party.stage === "computing" || party.stage === "finished";
+      const known = !accepting && Number.isInteger(party.done) && Number.isInteger(party.total) && party.total > 0;
+      if (accepting && Number.isInteger(party.done) && party.party === recipientNumber) compare(party.done);
       if (party.stage === "finished") {
         parts.bar.max = 1;
         parts.bar.value = 1;
@@ -480,13 +527,32 @@ function progressSection(studyID, credential, definition) {
       } else {
         parts.bar.removeAttribute("value");  // indeterminate: the party reports no counts at this stage
       }
-      parts.counts.textContent = known
-        ? `${count(party.done)} of ${count(party.total)} shares`
-        : Number.isInteger(party.done) ? `${count(party.done)} shares` : "";
+      parts.counts.textContent = accepting
+        ? (Number.isInteger(party.done) ? `${count(party.done)} of ${count(party.total)} submissions accepted` : "")
+        : known
+          ? `${count(party.done)} of ${count(party.total)} shares`
+          : Number.isInteger(party.done) ? `${count(party.done)} shares` : "";
       parts.updated.textContent = party.updatedAt ? `Last report ${when(party.updatedAt, { seconds: true })}.` : "No report yet.";
     }
   }
   update({ parties: parties.map((party, index) => ({ party: index + 1, name: party.name, stage: "waiting" })) });
+
+  const submissions = (n) => `${count(n)} submission${n === 1 ? "" : "s"}`;
+
+  function compare(accepted) {
+    comparison.hidden = false;
+    comparison.dataset.accepted = String(accepted);
+    comparison.dataset.submitted = String(submitted);
+    if (accepted === submitted) {
+      comparison.className = "notice success";
+      comparison.textContent = `The analyst's party accepted ${submissions(accepted)}, as many as this service counted (${count(submitted)}).`;
+    } else {
+      comparison.className = "notice warning";
+      comparison.textContent = `The analyst's party accepted ${submissions(accepted)}, but this service counted ${count(submitted)}. `
+        + "Submissions from participants you never issued, delivered twice, or that a party could not decrypt are left out: "
+        + "the analyst's party's log says which and why. A difference you cannot explain means the service did not deliver what it received.";
+    }
+  }
 
   async function refresh() {
     try {
@@ -503,9 +569,10 @@ function progressSection(studyID, credential, definition) {
   const element = h("section", { class: "panel", "aria-labelledby": "progress-heading" },
     h("h2", { id: "progress-heading" }, "Computation"),
     h("p", {}, "The study is closed. Each compute party now runs"),
-    h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID}`),
+    h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID} --definition <the study's definition file>`),
     h("p", {}, "and this page shows how far each has got (it looks again every second or two)."),
     list,
+    comparison,
     status,
     h("div", { class: "notice results-note" },
       h("p", {}, h("strong", {}, "The results are not shown here, and never reach this service. "),

@@ -36,6 +36,9 @@ const json = async (response) => response.json();
 /** The public study: `{definition, status, createdAt, closedAt}`. */
 export const getStudy = (study) => request("GET", studyPath(study)).then(json);
 
+/** The study definition's exact bytes, as the analyst created the study with them (an ArrayBuffer). */
+export const getDefinitionBytes = (study) => request("GET", `${studyPath(study)}/definition`).then((response) => response.arrayBuffer());
+
 /** A contributor's status: `{study, status, cohorts, latestSubmission, receivedAt}`. */
 export const getContribution = (study, code) => request("GET", `${studyPath(study)}/contribution`, { secret: code }).then(json);
 
@@ -47,11 +50,10 @@ export const putContribution = (study, code, envelopeText) =>
 export const createStudy = (operatorToken, definitionText) =>
   request("POST", "/api/v1/studies", { secret: operatorToken, body: definitionText }).then(json);
 
-/** Makes participation links (analyst). `options` is `{count, cohorts?, expiresAt?}`; with `csv`, the answer is CSV text. */
-export const createLinks = (study, credential, options, { csv = false } = {}) =>
-  request("POST", `${studyPath(study)}/links`, {
-    secret: credential, body: JSON.stringify(options), accept: csv ? "text/csv" : "application/json",
-  }).then((response) => (csv ? response.text() : response.json()));
+/** Links participants the analyst's page issued (analyst), by their tags only:
+ *  `options` is `{participants: [hex tag, …], cohorts?, expiresAt?}`; answers `{linked}`. */
+export const linkParticipants = (study, credential, options) =>
+  request("POST", `${studyPath(study)}/links`, { secret: credential, body: JSON.stringify(options) }).then(json);
 
 /** Participation counts (analyst). */
 export const getParticipation = (study, credential, bucket = "hour") =>

@@ -3,10 +3,12 @@
 //
 // The participation code is the page's fragment. It is read once, sent only as the bearer
 // credential of API requests, and never written anywhere else (no logs, no query strings, no
-// in-page links that would replace the fragment).
+// in-page links that would replace the fragment). After the code and a dot comes the SHA-256 of the
+// study definition the analyst published (docs/API.md): the page encrypts only for a definition
+// that hashes to it, so a service serving other parties' keys or other rules is refused.
 
-import { getStudy, getContribution, putContribution } from "./api.js";
-import { sealSubmission, envelopeFingerprint } from "./submission.js";
+import { getStudy, getDefinitionBytes, getContribution, putContribution } from "./api.js";
+import { sealSubmission, envelopeFingerprint, hex } from "./submission.js";
 import {
   emptyAnswers, checkAnswers, cellVector, cellRules, allCohorts, cohortSource, rowLabels, columnLabels,
   formatScaled, templateRecords, csvTemplate, readCSVForm, readFormRecords,
@@ -97,7 +99,10 @@ async function load() {
   window.addEventListener("hashchange", () => location.reload());
   const parts = location.pathname.split("/").filter(Boolean);
   page.studyID = decodeURIComponent(parts[1] ?? "");
-  page.code = decodeURIComponent(location.hash.replace(/^#/, "")).trim();
+  const fragment = decodeURIComponent(location.hash.replace(/^#/, "")).trim();
+  const pinned = /^(.+)\.([0-9a-f]{64})$/.exec(fragment);
+  page.code = pinned ? pinned[1] : fragment;
+  const digest = pinned ? pinned[2] : null;
 
   let study;
   try {
@@ -106,7 +111,16 @@ async function load() {
     fail(explainLoadError(error));
     return;
   }
-  page.definition = study.definition;
+  const secure = window.isSecureContext && globalThis.crypto?.subtle;
+  page.definition = study.definition; // shown only, until checked against the link below
+  if (secure && page.code && digest) {
+    try {
+      page.definition = await pinnedDefinition(page.studyID, digest);
+    } catch (error) {
+      fail(error instanceof DefinitionMismatch ? error.message : explainLoadError(error));
+      return;
+    }
+  }
   document.title = `${study.definition.title} – Cairn`;
   $("#study-title").textContent = study.definition.title;
   $("#study-description").textContent = study.definition.description ?? "";
@@ -122,6 +136,11 @@ async function load() {
   }
   if (!page.code) {
     fail("This page needs your personal participation link: the code after “#” in the address is missing. Open the whole link you were sent, or ask the study's analyst for one.");
+    return;
+  }
+  if (!digest) {
+    fail("This participation link does not carry the fingerprint of the study's description, which links now carry so that "
+      + "your numbers are encrypted only for the study the analyst published. Nothing was sent. Ask the study's analyst for a new link.");
     return;
   }
   let contribution;
@@ -144,6 +163,20 @@ async function load() {
   $("#loading").hidden = true;
   $("#form-area").hidden = false;
   setState("ready");
+}
+
+class DefinitionMismatch extends Error {}
+
+/** The definition the service serves, refused unless its bytes hash to the link's digest. */
+async function pinnedDefinition(studyID, digest) {
+  const bytes = await getDefinitionBytes(studyID);
+  const served = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  if (served !== digest) {
+    throw new DefinitionMismatch("The study's description sent by this service does not match the one the study's analyst "
+      + "published (its fingerprint differs): it could list other parties' keys, so this page will not encrypt your numbers for it. "
+      + "Nothing was sent. Please tell the study's analyst.");
+  }
+  return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
 }
 
 function showPriorSubmission(contribution) {
