@@ -70,7 +70,7 @@ struct PartyCommand: AsyncParsableCommand {
     private func check(_ network: PartyNetwork) async throws {
         let job = CheckJob(n: n, seed: seed)
         let party = try await Party.connect(over: network.transport(session: 1))
-        let outcome = try await job.run(on: party)
+        let outcome = try await job.run(on: party) { Log.info("\(party.index): check: \($0)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(outcome), as: UTF8.self))

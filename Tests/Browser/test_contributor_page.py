@@ -464,11 +464,14 @@ def test_pay_equity_grid(service, browser):
     assert browser.execute_script("return getComputedStyle(document.querySelector('[data-grid=employees] th.row-label')).position") == "sticky"
     paste(browser, "employees", 0, 0, "\t".join(str(n) for n in range(1, 25)) + "\n" + "\t".join("2" for _ in range(24)))
     paste(browser, "compensation", 0, 0, "\t".join(str(n * 150000) for n in range(1, 25)))
-    assert row_total(browser, "employees", 0) == "300"
-    assert column_total(browser, "employees", 23) == "26"
+    # The page recomputes totals and problems after the paste, on its own time: wait for them.
+    wait_for(lambda: row_total(browser, "employees", 0) == "300",
+             message="the first row's total to read 300")
+    wait_for(lambda: column_total(browser, "employees", 23) == "26",
+             message="the last column's total to read 26")
     cell(browser, "employees", 0, 0).click()
     assert browser.find_element(By.CSS_SELECTOR, '[data-grid="employees"] thead').is_displayed()
-    text = "\n".join(problems(browser))
-    assert ("row 'First/Mid-Level Officials and Managers', column 'Hispanic or Latino / Female': Total annual compensation is empty "
-            "but Number of employees is 2; these must be zero (or empty) together") in text
+    expected = ("row 'First/Mid-Level Officials and Managers', column 'Hispanic or Latino / Female': Total annual compensation is empty "
+                "but Number of employees is 2; these must be zero (or empty) together")
+    wait_for(lambda: expected in "\n".join(problems(browser)), message=f"the problem {expected!r} listed")
     screenshot(browser, "contributor-grid-pay-equity")

@@ -45,13 +45,19 @@ public struct CheckJob: Sendable {
             sortedKeys: order.map { a[$0] }, sortedPayload: order.map { b[$0] })
     }
 
-    /// Runs the check on `party`; all three parties call this together.
-    public func run(on party: Party) async throws -> Outcome {
+    /// Runs the check on `party`; all three parties call this together. `stage` is told the name
+    /// of each step as it starts ("sharing", "multiplying", "comparing", "sorting"), so that an
+    /// operator, or a test, can see how far the computation got.
+    public func run(on party: Party, stage: (String) -> Void = { _ in }) async throws -> Outcome {
         let (a, b) = inputs()
+        stage("sharing")
         let x: ArithmeticShared = try await party.share(party.index == .zero ? a : nil, from: .zero, count: n)
         let y: ArithmeticShared = try await party.share(party.index == .one ? b : nil, from: .one, count: n)
+        stage("multiplying")
         let products = try await party.reveal(try await party.multiply(x, y))
+        stage("comparing")
         let less = try await party.reveal(try await party.lessThan(x, y))
+        stage("sorting")
         let sorted = try await party.sort(keys: x, payload: [y])
         return Outcome(
             party: party.index.rawValue + 1, n: n, products: products, lessThan: less,
