@@ -48,12 +48,37 @@ public struct StudyService: Sendable {
     typealias Context = BasicRequestContext
     typealias Handler = @Sendable (Request, Context) async throws -> Response
 
+    /// An address of the service (Hummingbird's syntax: `:name` for a parameter) and the
+    /// handler of each method it answers.
+    typealias Endpoint = (path: String, handlers: [HTTPRequest.Method: Handler])
+
     /// Every endpoint of `docs/API.md`, and the contributor's page.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: Context.self)
         router.add(middleware: ServiceMiddleware(logger: logger))
-        let endpoints: [(path: String, handlers: [HTTPRequest.Method: Handler])] = [
+        for (path, handlers) in endpoints() {
+            for (method, handler) in handlers {
+                router.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
+            }
+            // Hummingbird answers a known address with an unknown method 404; say 405 instead.
+            let allowed = handlers.keys.map(\.rawValue).sorted().joined(separator: ", ")
+            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where handlers[method] == nil {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    throw ServiceError(
+                        .methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed)",
+                        headers: [.allow: allowed])
+                }
+            }
+        }
+        return router
+    }
+
+    /// The one list of the service's addresses: the router answers these, and every one under
+    /// `/api/v1` is described in `docs/openapi.yaml` (a test checks the two agree).
+    func endpoints() -> [Endpoint] {
+        [
             ("/api/v1/health", [.get: { _, _ in Reply.json(["status": "ok"]) }]),
+            ("/api/v1/openapi.yaml", [.get: page("openapi.yaml")]),
             ("/api/v1/studies", [.post: createStudy]),
             ("/api/v1/studies/:study", [.get: getStudy]),
             ("/api/v1/studies/:study/links", [.post: createLinks]),
@@ -70,21 +95,6 @@ public struct StudyService: Sendable {
             ("/analyst/:study", [.get: page("analyst.html")]),
             ("/assets/**", [.get: asset]),
         ]
-        for (path, handlers) in endpoints {
-            for (method, handler) in handlers {
-                router.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
-            }
-            // Hummingbird answers a known address with an unknown method 404; say 405 instead.
-            let allowed = handlers.keys.map(\.rawValue).sorted().joined(separator: ", ")
-            for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch] where handlers[method] == nil {
-                router.on(RouterPath(path), method: method) { request, _ -> Response in
-                    throw ServiceError(
-                        .methodNotAllowed, "\(request.method.rawValue) is not allowed here; use \(allowed)",
-                        headers: [.allow: allowed])
-                }
-            }
-        }
-        return router
     }
 
     /// A server for the service on `host` and `port` (`0`: a free port), speaking HTTPS when `tls`
