@@ -56,6 +56,7 @@ public struct StudyService: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: Context.self)
         router.add(middleware: ServiceMiddleware(logger: logger))
+        router.add(middleware: PageOriginMiddleware(service: self))
         for (path, handlers) in endpoints() {
             for (method, handler) in handlers {
                 router.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
@@ -90,6 +91,8 @@ public struct StudyService: Sendable {
             ("/api/v1/studies/:study/parties/:party/shares", [.get: partyShares]),
             ("/api/v1/studies/:study/parties/:party/progress", [.post: reportProgress]),
             ("/", [.get: page("index.html")]),
+            // The pages ask their host where the API is; here, on this origin (service-base.js).
+            ("/service.json", [.get: { _, _ in Reply.json([String: String](), headers: Self.pageHeaders) }]),
             ("/contribute/:study", [.get: contributorPage]),
             ("/analyst", [.get: page("analyst.html")]),
             ("/analyst/:study", [.get: page("analyst.html")]),
