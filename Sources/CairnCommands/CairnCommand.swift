@@ -13,6 +13,7 @@ public struct CairnCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ServeCommand.self, StudyCommand.self, LinksCommand.self, SubmitCommand.self,
             ComputeCommand.self, ResultsCommand.self, PartyCommand.self, KeysCommand.self, BenchCommand.self,
+            WebCommand.self,
         ])
 
     public init() {}

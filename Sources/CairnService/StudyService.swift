@@ -49,31 +49,17 @@ public struct StudyService: Sendable {
     typealias Context = ServiceRequestContext
     typealias Handler = @Sendable (Request, Context) async throws -> Response
 
+    /// An address of the service (Hummingbird's syntax: `:name` for a parameter) and the
+    /// handler of each method it answers.
+    typealias Endpoint = (path: String, handlers: [HTTPRequest.Method: Handler])
+
     /// Every endpoint of `docs/API.md`, and the contributor's page.
     public func router() -> Router<ServiceRequestContext> {
         let router = Router(context: Context.self)
         router.add(middleware: ServiceMiddleware(logger: logger))
         router.add(middleware: ClientAddressMiddleware())
-        let endpoints: [(path: String, handlers: [HTTPRequest.Method: Handler])] = [
-            ("/api/v1/health", [.get: { _, _ in Reply.json(["status": "ok"]) }]),
-            ("/api/v1/studies", [.post: createStudy]),
-            ("/api/v1/studies/:study", [.get: getStudy]),
-            ("/api/v1/studies/:study/definition", [.get: getDefinition]),
-            ("/api/v1/studies/:study/links", [.post: createLinks]),
-            ("/api/v1/studies/:study/participation", [.get: participation]),
-            ("/api/v1/studies/:study/close", [.post: closeStudy]),
-            ("/api/v1/studies/:study/progress", [.get: studyProgress]),
-            ("/api/v1/studies/:study/contribution", [.get: getContribution, .put: putContribution]),
-            ("/api/v1/studies/:study/parties/:party/session", [.post: partySession]),
-            ("/api/v1/studies/:study/parties/:party/shares", [.get: partyShares]),
-            ("/api/v1/studies/:study/parties/:party/progress", [.post: reportProgress]),
-            ("/", [.get: page("index.html")]),
-            ("/contribute/:study", [.get: contributorPage]),
-            ("/analyst", [.get: page("analyst.html")]),
-            ("/analyst/:study", [.get: page("analyst.html")]),
-            ("/assets/**", [.get: asset]),
-        ]
-        for (path, handlers) in endpoints {
+        router.add(middleware: PageOriginMiddleware(service: self))
+        for (path, handlers) in endpoints() {
             for (method, handler) in handlers {
                 router.on(RouterPath(path), method: method) { request, context in try await handler(request, context) }
             }
@@ -88,6 +74,33 @@ public struct StudyService: Sendable {
             }
         }
         return router
+    }
+
+    /// The one list of the service's addresses: the router answers these, and every one under
+    /// `/api/v1` is described in `docs/openapi.yaml` (a test checks the two agree).
+    func endpoints() -> [Endpoint] {
+        [
+            ("/api/v1/health", [.get: { _, _ in Reply.json(["status": "ok"]) }]),
+            ("/api/v1/openapi.yaml", [.get: page("openapi.yaml")]),
+            ("/api/v1/studies", [.post: createStudy]),
+            ("/api/v1/studies/:study", [.get: getStudy]),
+            ("/api/v1/studies/:study/definition", [.get: getDefinition]),
+            ("/api/v1/studies/:study/links", [.post: createLinks]),
+            ("/api/v1/studies/:study/participation", [.get: participation]),
+            ("/api/v1/studies/:study/close", [.post: closeStudy]),
+            ("/api/v1/studies/:study/progress", [.get: studyProgress]),
+            ("/api/v1/studies/:study/contribution", [.get: getContribution, .put: putContribution]),
+            ("/api/v1/studies/:study/parties/:party/session", [.post: partySession]),
+            ("/api/v1/studies/:study/parties/:party/shares", [.get: partyShares]),
+            ("/api/v1/studies/:study/parties/:party/progress", [.post: reportProgress]),
+            ("/", [.get: page("index.html")]),
+            // The pages ask their host where the API is; here, on this origin (service-base.js).
+            ("/service.json", [.get: { _, _ in Reply.json([String: String](), headers: Self.pageHeaders) }]),
+            ("/contribute/:study", [.get: contributorPage]),
+            ("/analyst", [.get: page("analyst.html")]),
+            ("/analyst/:study", [.get: page("analyst.html")]),
+            ("/assets/**", [.get: asset]),
+        ]
     }
 
     /// A server for the service on `host` and `port` (`0`: a free port), speaking HTTPS when `tls`

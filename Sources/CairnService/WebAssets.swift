@@ -75,6 +75,7 @@ public struct WebAssets: Sendable {
         case "css": "text/css; charset=utf-8"
         case "svg": "image/svg+xml"
         case "json": "application/json"
+        case "yaml": "application/yaml"
         case "png": "image/png"
         case "ico": "image/x-icon"
         default: "application/octet-stream"

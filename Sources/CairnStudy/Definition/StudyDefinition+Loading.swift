@@ -83,6 +83,7 @@ indirect enum DefinitionSchema: Sendable {
             "submissionKey": .anything, "certificateFingerprint": .anything,
         ])),
         "recipients": .anything,
+        "pageOrigins": .anything,
     ])
 
     enum Step: Equatable {
@@ -230,7 +231,7 @@ indirect enum DefinitionSchema: Sendable {
                 case .key("statistics") where path.count == 1:
                     return "an object such as {\"compute\": [\"sum\", \"mean\"]}"
                 case .key("tables"), .key("options"), .key("compute"), .key("recipients"), .key("statistics"),
-                    .key("rules"), .key("cohorts"), .key("computeParties"), .key("overrides"):
+                    .key("rules"), .key("cohorts"), .key("computeParties"), .key("overrides"), .key("pageOrigins"):
                     return "a list"
                 case .key(let key) where Self.textFields.contains(key): return "text in double quotes"
                 default: return "a different kind of value"

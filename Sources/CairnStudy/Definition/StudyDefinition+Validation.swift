@@ -98,6 +98,14 @@ extension StudyDefinition {
         // Compute parties and recipients.
         checkParties(report: report)
 
+        // Where the contributor's page may come from.
+        for origin in pageOrigins ?? [] {
+            if let problem = Self.pageOriginProblem(origin) { report("field \"pageOrigins\"", problem) }
+        }
+        if let origins = pageOrigins, Set(origins).count != origins.count {
+            report("field \"pageOrigins\"", "names an origin more than once")
+        }
+
         // What two compute parties cannot do.
         if computeParties.count == 2 {
             let twoParties = "with two compute parties, which can only add up the contributors' shares"
@@ -287,6 +295,40 @@ extension StudyDefinition {
         text.isEmpty
             ? "is empty; use a short name of letters, digits, - and _, starting with a letter"
             : "\"\(text)\" is not a short name of letters, digits, - and _ starting with a letter (at most 64)"
+    }
+
+    /// What is wrong with `origin` as an origin allowed to host the contributor's page, or `nil`
+    /// when it is one: `https://host[:port]`, or `http://localhost[:port]` and
+    /// `http://127.0.0.1[:port]` (local tests: browsers treat those as secure); lower case, no
+    /// path, query, fragment or user name, exactly as browsers send it in `Origin`.
+    public static func pageOriginProblem(_ origin: String) -> String? {
+        let quoted = "\"\(origin.count <= 80 ? origin : String(origin.prefix(77)) + "…")\""
+        let advice = "an origin is a scheme and a host, with an optional port, such as \"https://analyst.example.org\""
+        let scheme: String
+        if origin.hasPrefix("https://") { scheme = "https" } else if origin.hasPrefix("http://") { scheme = "http" } else {
+            return "names \(quoted), which is not an https:// origin; \(advice)"
+        }
+        let rest = origin.dropFirst(scheme.count + 3)
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-.:[]")
+        guard !rest.isEmpty, rest.allSatisfy({ allowed.contains($0) }) else {
+            return "names \(quoted): \(advice), in lower case, with no path (not even a final \"/\"), query or user name"
+        }
+        var host = Substring(rest)
+        if let colon = rest.lastIndex(of: ":"), !rest.hasSuffix("]") {
+            let port = rest[rest.index(after: colon)...]
+            guard let number = Int(port), (1...65535).contains(number), port.first != "0" else {
+                return "names \(quoted), whose port is not a number from 1 to 65535"
+            }
+            host = rest[..<colon]
+        }
+        guard !host.isEmpty, !host.hasPrefix("."), !host.hasSuffix("."), !host.contains("..") else {
+            return "names \(quoted), which has no valid host; \(advice)"
+        }
+        if scheme == "http" && host != "localhost" && host != "127.0.0.1" {
+            return "names \(quoted): the contributor's page encrypts in the browser, which browsers allow only on https:// pages "
+                + "(and on http://localhost or http://127.0.0.1 for tests)"
+        }
+        return nil
     }
 
     static func isHostAndPort(_ address: String) -> Bool {

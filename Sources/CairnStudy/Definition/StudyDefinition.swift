@@ -25,12 +25,19 @@ public struct StudyDefinition: Codable, Sendable, Equatable {
     public var computeParties: [ComputeParty]
     /// The ``ComputeParty/id`` of each party that receives the results (the analyst).
     public var recipients: [String]
+    /// Web origins other than the service's own that may host the contributor's page and call
+    /// the study's contributor API from there (CORS), for example `https://analyst.example.org`:
+    /// `https://` origins, or `http://localhost` and `http://127.0.0.1` (with any port) for
+    /// tests; no path. `nil` or empty: the page is served by the study service only.
+    public var pageOrigins: [String]?
 
     public init(
         formatVersion: Int? = 1, id: String, title: String, description: String? = nil,
         labelLists: [String: Labels]? = nil, tables: [Table], rules: [CrossTableRule]? = nil,
-        cohorts: [Cohort]? = nil, statistics: Statistics, computeParties: [ComputeParty], recipients: [String]
+        cohorts: [Cohort]? = nil, statistics: Statistics, computeParties: [ComputeParty], recipients: [String],
+        pageOrigins: [String]? = nil
     ) {
+        self.pageOrigins = pageOrigins
         self.formatVersion = formatVersion
         self.id = id
         self.title = title

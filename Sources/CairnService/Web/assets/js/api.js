@@ -1,6 +1,8 @@
 // The study service's HTTP API (docs/API.md), as the pages use it. Every failure becomes an
 // `ApiError` whose `message` is plain language fit to show as it is.
 
+import { serviceBase } from "./service-base.js";
+
 export class ApiError extends Error {
   constructor(message, { status = 0, problems = [], retryAfter = null } = {}) {
     super(message);
@@ -14,9 +16,11 @@ async function request(method, path, { secret, body, contentType = "application/
   const init = { method, headers: { Accept: accept, ...headers }, cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" };
   if (secret) init.headers.Authorization = `Bearer ${secret}`;
   if (body !== undefined) { init.body = body; init.headers["Content-Type"] = contentType; }
+  let base;
+  try { base = await serviceBase(); } catch (error) { throw new ApiError(error.message); }
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(base + path, init);
   } catch {
     throw new ApiError("The study service cannot be reached. Check your network connection and try again; nothing was lost.");
   }
