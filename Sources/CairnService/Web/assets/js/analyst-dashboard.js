@@ -429,6 +429,8 @@ function closeSection(studyID, credential, definition, closed) {
       + "and the study cannot be opened again."),
     h("p", {}, "Then each compute party runs the computation with its own configuration:"),
     h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID} --definition <the study's definition file>`),
+    h("p", { class: "muted" }, "Every party gets the same definition file from you. Your own party, which receives the results, also needs ",
+      h("code", {}, "--issued-participants"), " followed by the lists of issued participants downloaded with the links."),
     parties.length > 0 && h("p", { class: "muted" }, "The compute parties: ", parties.map((party) => party.name).join(", "), "."),
     h("p", {}, "This page then shows how far each party has got. The results go to the analyst's compute party only."),
     h("p", { class: "actions" }, cancel, confirm));
@@ -570,6 +572,8 @@ function progressSection(studyID, credential, definition, submitted) {
     h("h2", { id: "progress-heading" }, "Computation"),
     h("p", {}, "The study is closed. Each compute party now runs"),
     h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID} --definition <the study's definition file>`),
+    h("p", { class: "muted" }, "Every party gets the same definition file from you. Your own party, which receives the results, also needs ",
+      h("code", {}, "--issued-participants"), " followed by the lists of issued participants downloaded with the links."),
     h("p", {}, "and this page shows how far each has got (it looks again every second or two)."),
     list,
     comparison,
