@@ -368,6 +368,7 @@ async function issueLinks(studyID, credential, n, request) {
   const base = `${location.origin}/contribute/${encodeURIComponent(studyID)}#`;
   return codes.map((code, index) => ({
     code, tag: tags[index], url: `${base}${code}.${digest}`, cohorts: request.cohorts ?? {}, expiresAt: request.expiresAt,
+    digest, checked: remembered === digest,
   }));
 }
 
@@ -399,6 +400,12 @@ function showLinks(output, studyID, links, linkCohorts) {
     h("p", { class: "notice warning" },
       h("strong", {}, "These links are shown only once. "),
       "The service keeps no copy of their codes: download or copy them now, before leaving this page or making more links."),
+    h("p", { id: "links-fingerprint", class: "muted" },
+      "The links carry the fingerprint (SHA-256) of the study's definition: ", h("code", {}, links[0].digest), ". ",
+      links[0].checked
+        ? "It is the fingerprint of the definition this browser created the study with."
+        : "Check that it is the fingerprint of your definition file (for example with sha256sum study.json) before sending the links: "
+          + "contributors' pages refuse any other definition."),
     h("p", { class: "notice warning" },
       h("strong", {}, "Also download the list of issued participants "),
       "and give it to your compute party: when the study closes, it counts only submissions from the participants you issued ",
