@@ -28,7 +28,7 @@ struct StudyComputeJob: Sendable {
     /// Where the analyst's dashboard learns this party's stage.
     let progress: ProgressReporter
     /// What was left out and why, in plain words, for the analyst's party to print with the results.
-    let leftOut = LeftOutNotices()
+    let leftOutNotices = LeftOutNotices()
 
     /// What this party holds before the computation.
     struct Prepared: Sendable {
@@ -128,8 +128,8 @@ struct StudyComputeJob: Sendable {
             if shares[k] != nil { Self.fixLinkCohorts(&shares[k]!, groups: groups, definition: definition, layout: layout, me: me) }
         }
         return Prepared(
-            definition: definition, digest: digest, serviceMismatch: serviceMismatch, records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups,
-            shares: shares)
+            definition: definition, digest: digest, serviceMismatch: serviceMismatch,
+            records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups, shares: shares)
     }
 
     /// The positions (among all cohort options) of the options `record`'s link assigned, or
@@ -268,14 +268,14 @@ struct StudyComputeJob: Sendable {
         let replayed = repeated.filter { $0 }.count
         func submissions(_ n: Int) -> String { n == 1 ? "1 submission" : "\(n) submissions" }
         if unissued > 0 {
-            leftOut.add("the service delivered \(submissions(unissued)) from participants the analyst never issued; "
+            leftOutNotices.add("the service delivered \(submissions(unissued)) from participants the analyst never issued; "
                 + "\(unissued == 1 ? "it was" : "they were") left out")
         }
         if replayed > 0 {
-            leftOut.add("the service delivered \(submissions(replayed)) under participant tags it delivered more than once; "
+            leftOutNotices.add("the service delivered \(submissions(replayed)) under participant tags it delivered more than once; "
                 + "\(replayed == 1 ? "it was" : "they were") left out")
         }
-        for notice in leftOut.all { log("\(me): \(notice)") }
+        for notice in leftOutNotices.all { log("\(me): \(notice)") }
         return zip(issuedFlags, repeated).map { $0 == 1 && !$1 }
     }
 
