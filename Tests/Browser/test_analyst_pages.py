@@ -151,6 +151,8 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
     assert len(urls) == 3 and len(set(urls)) == 3
     assert all(url.startswith(f"{service.url}/contribute/{study}#") for url in urls)
     assert "shown only once" in browser.find_element(By.ID, "links-output").text
+    fingerprint = browser.find_element(By.ID, "links-fingerprint").text
+    assert published_digest(service, study) in fingerprint and "this browser created the study with" in fingerprint
 
     browser.find_element(By.ID, "download-links").click()
     files = wait_for(lambda: [path for path in browser.downloads.glob("*.csv")], message="the links' CSV")

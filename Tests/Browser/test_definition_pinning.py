@@ -115,6 +115,7 @@ def test_minted_contributor_left_out_and_flagged(service, deployment, browser, t
     analyst = [party["id"] for party in definition["computeParties"]].index(definition["recipients"][0]) + 1
     said = (tmp_path / f"party{analyst}-run" / "compute.log").read_text()
     assert "the service delivered 1 submission from participants the analyst never issued; it was left out" in said
+    assert "Note: the service delivered 1 submission from participants the analyst never issued" in said  # with the results
     comparison = browser.find_element(By.ID, "accepted-comparison")
     wait_for(lambda: comparison.get_attribute("data-accepted") == "1", timeout=60, message="the accepted count")
     assert comparison.get_attribute("data-submitted") == "2"

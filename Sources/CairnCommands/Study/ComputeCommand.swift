@@ -94,6 +94,7 @@ struct ComputeCommand: AsyncParsableCommand {
                 outcome.results, definition: prepared.definition, contributors: outcome.contributors, to: folder)
             print("Results of study \"\(study)\" (\(outcome.contributors) contributors) are in \(folder.path): "
                 + "results.json, results.csv and report.html")
+            for notice in job.leftOutNotices.all { print("Note: \(notice).") }
         } else {
             Log.info("\(network.party): done; the results went to the analyst's party only")
         }

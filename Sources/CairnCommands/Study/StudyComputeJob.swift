@@ -5,6 +5,7 @@ import CairnNetwork
 import CairnStudy
 import Crypto
 import Foundation
+import Synchronization
 
 /// One compute party's part in computing a closed study: fetch this party's shares from the
 /// service, decrypt them, agree with the other parties on which submissions count, and run the
@@ -26,6 +27,8 @@ struct StudyComputeJob: Sendable {
     let log: @Sendable (String) -> Void
     /// Where the analyst's dashboard learns this party's stage.
     let progress: ProgressReporter
+    /// What was left out and why, in plain words, for the analyst's party to print with the results.
+    let leftOutNotices = LeftOutNotices()
 
     /// What this party holds before the computation.
     struct Prepared: Sendable {
@@ -125,8 +128,8 @@ struct StudyComputeJob: Sendable {
             if shares[k] != nil { Self.fixLinkCohorts(&shares[k]!, groups: groups, definition: definition, layout: layout, me: me) }
         }
         return Prepared(
-            definition: definition, digest: digest, serviceMismatch: serviceMismatch, records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups,
-            shares: shares)
+            definition: definition, digest: digest, serviceMismatch: serviceMismatch,
+            records: records.map { ($0.participant, $0.submission) }, linkGroups: linkGroups, shares: shares)
     }
 
     /// The positions (among all cohort options) of the options `record`'s link assigned, or
@@ -269,13 +272,14 @@ struct StudyComputeJob: Sendable {
         let replayed = repeated.filter { $0 }.count
         func submissions(_ n: Int) -> String { n == 1 ? "1 submission" : "\(n) submissions" }
         if unissued > 0 {
-            log("\(me): the service delivered \(submissions(unissued)) from participants the analyst never issued; "
+            leftOutNotices.add("the service delivered \(submissions(unissued)) from participants the analyst never issued; "
                 + "\(unissued == 1 ? "it was" : "they were") left out")
         }
         if replayed > 0 {
-            log("\(me): the service delivered \(submissions(replayed)) under participant tags it delivered more than once; "
+            leftOutNotices.add("the service delivered \(submissions(replayed)) under participant tags it delivered more than once; "
                 + "\(replayed == 1 ? "it was" : "they were") left out")
         }
+        for notice in leftOutNotices.all { log("\(me): \(notice)") }
         return zip(issuedFlags, repeated).map { $0 == 1 && !$1 }
     }
 
@@ -318,6 +322,13 @@ struct StudyComputeJob: Sendable {
         return (0..<4).map { word in bytes[8 * word..<8 * word + 8].reduce(0) { $0 << 8 | UInt64($1) } }
     }
 
+}
+
+/// Plain-language lines about submissions left out at close.
+final class LeftOutNotices: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    func add(_ line: String) { lines.withLock { $0.append(line) } }
 }
 
 /// Where a party gets one transport per protocol session: `PartyNetwork`, or an in-process

@@ -368,6 +368,7 @@ async function issueLinks(studyID, credential, n, request) {
   const base = `${location.origin}/contribute/${encodeURIComponent(studyID)}#`;
   return codes.map((code, index) => ({
     code, tag: tags[index], url: `${base}${code}.${digest}`, cohorts: request.cohorts ?? {}, expiresAt: request.expiresAt,
+    digest, checked: remembered === digest,
   }));
 }
 
@@ -399,6 +400,12 @@ function showLinks(output, studyID, links, linkCohorts) {
     h("p", { class: "notice warning" },
       h("strong", {}, "These links are shown only once. "),
       "The service keeps no copy of their codes: download or copy them now, before leaving this page or making more links."),
+    h("p", { id: "links-fingerprint", class: "muted" },
+      "The links carry the fingerprint (SHA-256) of the study's definition: ", h("code", {}, links[0].digest), ". ",
+      links[0].checked
+        ? "It is the fingerprint of the definition this browser created the study with."
+        : "Check that it is the fingerprint of your definition file (for example with sha256sum study.json) before sending the links: "
+          + "contributors' pages refuse any other definition."),
     h("p", { class: "notice warning" },
       h("strong", {}, "Also download the list of issued participants "),
       "and give it to your compute party: when the study closes, it counts only submissions from the participants you issued ",
@@ -429,6 +436,8 @@ function closeSection(studyID, credential, definition, closed) {
       + "and the study cannot be opened again."),
     h("p", {}, "Then each compute party runs the computation with its own configuration:"),
     h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID} --definition <the study's definition file>`),
+    h("p", { class: "muted" }, "Every party gets the same definition file from you. Your own party, which receives the results, also needs ",
+      h("code", {}, "--issued-participants"), " followed by the lists of issued participants downloaded with the links."),
     parties.length > 0 && h("p", { class: "muted" }, "The compute parties: ", parties.map((party) => party.name).join(", "), "."),
     h("p", {}, "This page then shows how far each party has got. The results go to the analyst's compute party only."),
     h("p", { class: "actions" }, cancel, confirm));
@@ -570,6 +579,8 @@ function progressSection(studyID, credential, definition, submitted) {
     h("h2", { id: "progress-heading" }, "Computation"),
     h("p", {}, "The study is closed. Each compute party now runs"),
     h("pre", { class: "mono" }, `cairn compute --config <party's configuration>.json --study ${studyID} --definition <the study's definition file>`),
+    h("p", { class: "muted" }, "Every party gets the same definition file from you. Your own party, which receives the results, also needs ",
+      h("code", {}, "--issued-participants"), " followed by the lists of issued participants downloaded with the links."),
     h("p", {}, "and this page shows how far each has got (it looks again every second or two)."),
     list,
     comparison,
