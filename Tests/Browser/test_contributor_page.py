@@ -430,6 +430,10 @@ def test_what_happens_names_the_parties(page, study):
     for party in study.definition["computeParties"]:
         assert party["name"] in text
     assert "3 shares" in text and "encrypted shares" in text and "fewer than 3 contributors" in text
+    # The page says in plain words what stops a cheating contributor and a dishonest service.
+    assert "What stops cheating" in text
+    assert "fingerprint" in text and "Only links the analyst issued count" in text
+    assert "check every submission against the study's rules" in text and "left out" in text
 
 
 # -- the cell vector -------------------------------------------------------------------------------

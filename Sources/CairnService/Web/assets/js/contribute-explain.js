@@ -69,6 +69,34 @@ export function renderExplanation(section, definition) {
             : `Your numbers stay secret as long as no two of the ${n} organizations pool the shares they hold.` }),
           el("li", { text: "The encryption happens in this browser before anything is sent; the service never receives your numbers in the clear." }),
           el("li", { text: "You can send again until the study closes: your latest submission replaces the earlier ones." })))),
+    renderSafeguards(definition, { parties, provider, recipientNames, minimum }),
   );
   section.hidden = false;
+}
+
+/**
+ * "What stops cheating": who could try to get around the promises above, and what stops them, in
+ * the words of docs/ARCHITECTURE.md's "Who must be trusted for what".
+ */
+function renderSafeguards(definition, { parties, provider, recipientNames, minimum }) {
+  const n = parties.length;
+  const providerName = provider?.name ?? "The service provider";
+  const items = [
+    el("li", { text: "Before encrypting, this page checked that the study it shows is exactly the one the analyst published: "
+      + "your link carries the study's fingerprint, and a service that changed the study (for example, to make you encrypt for someone else) is refused." }),
+    el("li", { text: `Only links the analyst issued count, each once. ${providerName} never sees a participation code, `
+      + "so it cannot add made-up contributors or count one submission twice without the organizations noticing." }),
+    n >= 3
+      ? el("li", { text: `When the study closes, the ${n} organizations check every submission against the study's rules without seeing it `
+        + "(numbers within their allowed ranges, empty cells really empty, one answer per question). "
+        + `A submission that breaks a rule is left out of every result, so nobody can pretend to be many contributors to make a small cell${minimum ? ` look like ${minimum}` : ""} and expose yours. `
+        + `${recipientNames} learn${parties.filter((p) => (definition.recipients ?? []).includes(p.id)).length === 1 ? "s" : ""} only how many were left out, not which.` })
+      : el("li", { text: "With two organizations, submissions cannot be checked against the study's rules without being seen, so a dishonest contributor could distort the totals (never read yours)." }),
+    el("li", { text: `${providerName} can delay or lose a submission, but not read or change it: keep your receipt, and the analyst compares the number of submissions the organizations accepted with the number the service shows.` }),
+    el("li", { text: "This page's code comes from the address in your browser's address bar. Its files' fingerprints are published (cairn web digests), so anyone can check that the code sent to you is the published code." }),
+  ];
+  return el("div", { class: "who-sees safeguards" },
+    el("div", {},
+      el("h3", { text: "What stops cheating" }),
+      el("ul", {}, ...items)));
 }
