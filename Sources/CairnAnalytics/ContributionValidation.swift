@@ -41,7 +41,8 @@ import CairnStudy
 /// statistics); the random coefficients are public but independent of the contributions.
 ///
 /// - Cost: per contribution with `n` cells, `k` cohort options and `g` `notGreaterThan` cell
-///   pairs, about 2 + 7 + 8 + ⌈log2(#checks)⌉ rounds in all (whatever the number of contributors);
+///   pairs, about 2 + 7 + 8 + ⌈log2(#checks)⌉ rounds per batch of 1,024 contributions (batches
+///   bound the messages' size and the memory);
 ///   each party sends `(2n + g)·247/64` words for the signs (about 7.7·n), `n + k + 2g` words of
 ///   products, 2 words per zero test (40 + the `zeroTogether` cells, party 0; about 1 elsewhere)
 ///   and about `#checks/64` words for the AND tree. Local work: 40·(n + k) multiply-adds for the
@@ -76,7 +77,13 @@ public struct ContributionValidation: Sendable {
     /// Each `notGreaterThan` pair: the cell that must not be greater, and the other.
     let notGreaterThan: [(smaller: Int, larger: Int)]
 
-    public init(definition: StudyDefinition) {
+    /// Contributions checked together, a multiple of 64.
+    let batchSize: Int
+
+    /// The checks of `definition`'s rules, run on `batchSize` contributions at a time (rounded up
+    /// to a multiple of 64).
+    public init(definition: StudyDefinition, batchSize: Int = 1024) {
+        self.batchSize = max(64, (batchSize + 63) / 64 * 64)
         let layout = definition.cellLayout
         self.layout = layout
         var bounds: [Bounds] = [], required: [Int] = []
@@ -175,14 +182,27 @@ public struct ContributionValidation: Sendable {
     ///
     /// - Cost: see the type's documentation.
     public func run(on party: Party, contributions: ArithmeticShared) async throws -> SharedBits {
-        let length = layout.vectorLength, n = layout.cellCount, k = layout.cohortIndicatorCount
+        let length = layout.vectorLength
         guard length > 0, contributions.count > 0 else {
             return SharedBits(words: .zeros(count: 0, party: party.index), count: 0)
         }
         guard contributions.count % length == 0 else {
             throw MPCError.invalidArgument("contributions are not whole cell vectors of \(length) elements")
         }
+        // Batches of whole words keep each message and the check-major copies small (a batch's
+        // signs are about 8·n·batch words); each batch draws its own coefficients.
         let contributors = contributions.count / length
+        var words: [BooleanShared] = []
+        for start in stride(from: 0, to: contributors, by: batchSize) {
+            let end = min(contributors, start + batchSize)
+            words.append(try await check(on: party, contributions[(start * length)..<(end * length)], contributors: end - start))
+        }
+        return SharedBits(words: .concatenating(words), count: contributors)
+    }
+
+    /// The validity words of one batch of `contributors` contributions.
+    func check(on party: Party, _ contributions: ArithmeticShared, contributors: Int) async throws -> BooleanShared {
+        let length = layout.vectorLength, n = layout.cellCount, k = layout.cohortIndicatorCount
         let blocks = (contributors + 63) / 64, width = 64 * blocks
         let matrix = ArithmeticShared(
             party: party.index,
@@ -251,8 +271,7 @@ public struct ContributionValidation: Sendable {
         let signs = try await party.mostSignificantBits(of: [aboveLower, belowUpper, differences])
         passed += signs.map { ~$0.words }
 
-        let valid = try await Self.allOf(BooleanShared.concatenating(passed), blocks: blocks, on: party)
-        return SharedBits(words: valid, count: contributors)
+        return try await Self.allOf(BooleanShared.concatenating(passed), blocks: blocks, on: party)
     }
 
     /// The AND of the rows of `checks` (each `blocks` words: one check for every contributor), by

@@ -113,11 +113,12 @@ struct ContributionValidationTests {
     }
 
     /// The validity bits the three parties compute, opened for the test.
-    static func validity(_ vectors: [[UInt64]], definition: StudyDefinition = definition) async throws -> [Bool] {
+    static func validity(_ vectors: [[UInt64]], definition: StudyDefinition = definition, batchSize: Int = 1024) async throws -> [Bool] {
         let shares = shares(vectors, seed: 5)
         let opened = try await InProcessCluster.run { party in
             let contributions = try await party.fromAdditiveShares(shares[party.index.rawValue])
-            let valid = try await ContributionValidation(definition: definition).run(on: party, contributions: contributions)
+            let valid = try await ContributionValidation(definition: definition, batchSize: batchSize)
+                .run(on: party, contributions: contributions)
             return try await party.reveal(valid)
         }
         #expect(opened[0] == opened[1] && opened[1] == opened[2])
@@ -174,6 +175,16 @@ struct ContributionValidationTests {
         #expect(bits == vectors.map(validation.reference(vector:)))
         #expect(bits.count == contributors)
         #expect(bits.enumerated().allSatisfy { $0.element == ($0.offset % 3 != 2) })
+    }
+
+    @Test("batches of 64 give the bits one batch gives", arguments: [64, 129])
+    func batches(contributors: Int) async throws {
+        var generator = SplitMix64(seed: 70)
+        let vectors = (0..<contributors).map { k -> [UInt64] in
+            k % 5 == 1 ? Self.attacked(Attack.allCases[k % Attack.allCases.count], seed: UInt64(k)) : Self.valid(using: &generator)
+        }
+        let expected = vectors.map(ContributionValidation(definition: Self.definition).reference(vector:))
+        #expect(try await Self.validity(vectors, batchSize: 64) == expected)
     }
 
     @Test("a range with no room for a value forces the cell to stay empty")
