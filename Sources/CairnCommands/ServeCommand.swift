@@ -42,9 +42,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0: any free port).")
     var port: Int = 8080
 
-    @Option(help: "The public base URL of participation links, e.g. https://cairn.example.org (default: http://<Host header>).")
-    var publicURL: String?
-
     @Option(help: ArgumentHelp(
         "Serve the browser pages from this folder, read again on every request (for editing them; default: the ones installed with cairn).",
         valueName: "folder"))
@@ -63,9 +60,6 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--tls-certificate and --tls-key go together: give both, or neither for plain HTTP")
         }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        if let publicURL, !(publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://")) {
-            throw ValidationError("--public-url must start with http:// or https://")
-        }
         if let database, !(database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")) {
             throw ValidationError("--database must be a postgres:// URL")
         }
@@ -123,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service = StudyService(
             store: store,
             configuration: ServiceConfiguration(
-                operatorToken: token, publicURL: publicURL, idleTimeout: .seconds(idleTimeout),
+                operatorToken: token, idleTimeout: .seconds(idleTimeout),
                 maximumConnections: maxConnections),
             web: web)
         do {

@@ -6,9 +6,6 @@ import Foundation
 public struct ServiceConfiguration: Sendable {
     /// The secret the operator of the service presents to create studies.
     public var operatorToken: String
-    /// The base of the participation links' URLs (`cairn serve --public-url`), for example
-    /// `https://cairn.example.org`; `nil`: `http://<Host header>`.
-    public var publicURL: String?
     /// Request size and page size limits.
     public var limits: Limits
     /// Submission requests (`GET` and `PUT` of a contribution) per participation link.
@@ -35,7 +32,7 @@ public struct ServiceConfiguration: Sendable {
     public var now: @Sendable () -> Date
 
     public init(
-        operatorToken: String, publicURL: String? = nil, limits: Limits = Limits(),
+        operatorToken: String, limits: Limits = Limits(),
         contributionRate: RateLimit = .standard, unknownCodeRate: RateLimit = .standard,
         analystCheckRate: RateLimit = RateLimit(burst: 10, interval: 6), sessionLifetime: TimeInterval = 3600, credentialCacheLifetime: TimeInterval = 300,
         idleTimeout: Duration = .seconds(30), maximumConnections: Int = 1000,
@@ -44,7 +41,6 @@ public struct ServiceConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.maximumConnections = maximumConnections
         self.operatorToken = operatorToken
-        self.publicURL = publicURL
         self.limits = limits
         self.contributionRate = contributionRate
         self.unknownCodeRate = unknownCodeRate
