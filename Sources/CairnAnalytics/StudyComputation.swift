@@ -50,8 +50,8 @@ public struct StudyResults: Codable, Sendable, Equatable {
 /// for `k + 1` multiplications per contributor instead of `2n + k`. Only the number left out,
 /// `Σ (1 − b)`, is revealed, to the recipient; nobody learns which contributions, or why.
 ///
-/// - Cost: the check (see ``ContributionValidation``: about 8·n words and 20 rounds per
-///   contribution of `n` cells), 3 rounds to weight the rows, then 3 or 4 rounds of products (one
+/// - Cost: the check (see ``ContributionValidation``: about 12·n words per contribution of `n`
+///   cells, about 30 rounds per batch of 1,024 contributions), 3 rounds to weight the rows, then 3 or 4 rounds of products (one
 ///   multiplication for the squares), 9 rounds of comparisons and 3 of selection on
 ///   `cells × (options + 1)` values, and one reveal to the recipient; apart from the check,
 ///   communication grows with the number of cells and options, not contributors.

@@ -244,6 +244,25 @@ struct ContributionValidationTests {
         #expect(results.leftOut == 1)
     }
 
+    @Test("the analyst's files say how many contributions were left out, and the JSON reads back")
+    func reported() throws {
+        var results = ResultsReportTests.results
+        results.leftOut = 2
+        let report = ResultsReport(definition: ResultsReportTests.definition, results: results, computedAt: Date(), contributors: 9)
+        #expect(report.leftOut == 2)
+        let sentence = "2 contributions did not follow the study's rules and were left out; nobody learns which."
+        #expect(report.plainText().contains(sentence))
+        #expect(report.html().contains(ResultsReport.escapeHTML(sentence)))
+        #expect(String(decoding: report.jsonData(), as: UTF8.self).contains("\"leftOut\": 2"))
+        let folder = ResultsReportTests.temporaryFolder()
+        defer { ResultsReportTests.remove(folder) }
+        try report.write(to: folder)
+        #expect(try ResultsReport.load(from: folder) == report)
+        // Two parties check nothing: no sentence, no count.
+        let unchecked = ResultsReport(definition: ResultsReportTests.definition, results: ResultsReportTests.results, computedAt: Date(), contributors: 9)
+        #expect(unchecked.leftOut == nil && unchecked.leftOutSentence == nil)
+    }
+
     @Test("with no contributors nothing is left out")
     func noContributors() async throws {
         let outcomes = try await InProcessCluster.run { party in
