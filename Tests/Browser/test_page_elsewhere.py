@@ -47,6 +47,11 @@ def hosts(tmp_path, service):
     other.stop()
 
 
+def fragment(link):
+    """What follows `#` in a participation link: the code and the definition's digest."""
+    return link["url"].split("#", 1)[1]
+
+
 def create_study(service, deployment, tmp_path, origins):
     definition = json.loads(deployment[1].read_text())
     definition["pageOrigins"] = origins
@@ -66,7 +71,7 @@ def test_page_from_a_named_origin_submits_across_origins(service, deployment, ho
     named, _ = hosts
     assert named.origin != service.url
     credential, links = create_study(service, deployment, tmp_path, [named.origin])
-    open_page(browser, f"{named.origin}/contribute/quickstart/#{links[0]['code']}")
+    open_page(browser, f"{named.origin}/contribute/quickstart/#{fragment(links[0])}")
     assert browser.execute_script("return location.origin") == named.origin
     fill_quickstart(browser)
     send(browser)
@@ -77,7 +82,7 @@ def test_page_from_a_named_origin_submits_across_origins(service, deployment, ho
 def test_an_origin_the_study_does_not_name_is_refused_by_the_browser(service, deployment, hosts, browser, tmp_path):
     named, other = hosts
     credential, links = create_study(service, deployment, tmp_path, [named.origin])
-    browser.get(f"{other.origin}/contribute/quickstart/#{links[1]['code']}")
+    browser.get(f"{other.origin}/contribute/quickstart/#{fragment(links[1])}")
     wait_for(lambda: state(browser) == "error", message="the page to fail loading the study")
     refused = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert any("CORS" in message for message in refused), refused

@@ -21,9 +21,15 @@ struct CraftedEnvelopeTests {
         let service = try ServiceProcess(data: folder.appendingPathComponent("service"), executable: PartyProcessTests.cairn)
         defer { service.stop() }
         let client = ServiceClient(baseURL: service.url)
-        let created = try await client.createStudy(definition: try definition.jsonData(), operatorToken: try service.operatorToken)
-        let links = try await client.createLinks(study: created.study, count: 2, credential: created.analystCredential)
-        let codes = try links.map { try ParticipationLinkURL($0.url).code }
+        let definitionBytes = try definition.jsonData()
+        let definitionPath = folder.appendingPathComponent("study.json")
+        try definitionBytes.write(to: definitionPath)
+        let created = try await client.createStudy(definition: definitionBytes, operatorToken: try service.operatorToken)
+        let issued = folder.appendingPathComponent("issued")
+        let issuer = ParticipantIssuer(
+            service: client, studyID: created.study, credential: created.analystCredential, definition: definitionBytes,
+            linkBase: service.url, issuedFile: issued)
+        let codes = try await issuer.issue(count: 2).map(\.link.code)
 
         // One honest contributor, with what `cairn submit` seals.
         var honest = definition.emptySubmission()
@@ -52,7 +58,10 @@ struct CraftedEnvelopeTests {
         let resultsFolder = folder.appendingPathComponent("results")
         _ = try PartyProcesses.run(
             configurations: deployment.configurationPaths,
-            arguments: ["--service", service.url, "--study", created.study, "--output", resultsFolder.path], command: "compute",
+            arguments: [
+                "--service", service.url, "--study", created.study, "--definition", definitionPath.path,
+                "--issued-participants", issued.path, "--output", resultsFolder.path,
+            ], command: "compute",
             executable: PartyProcessTests.cairn)
 
         let report = try ResultsReport.load(from: resultsFolder)
