@@ -239,3 +239,36 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
     assert (tmp_path / f"party{analyst}-run" / "results" / "report.html").exists()
     browser.execute_script("window.scrollTo(0, 0)")
     screenshot(browser, "analyst-dashboard-progress")
+
+
+def test_links_are_made_only_for_the_definition_file_the_analyst_chooses(service, deployment, browser, tmp_path):
+    """In a tab that did not create the study, the analyst chooses the published file: a file the
+    service does not serve byte for byte (a service that altered the study, or the wrong file) makes
+    no links; the right one makes links that carry its fingerprint."""
+    _, definition = deployment
+    credential = service.create_study(definition)
+    study = json.loads(definition.read_text())["id"]
+    altered = tmp_path / "altered.json"
+    lowered = json.loads(definition.read_text())
+    lowered["statistics"]["minimumCellSize"] = 1
+    altered.write_text(json.dumps(lowered, indent=2))
+
+    browser.get(f"{service.url}/analyst/{study}")
+    wait_state(browser, "signin")
+    browser.find_element(By.ID, "credential").send_keys(credential, Keys.ENTER)
+    wait_state(browser, "dashboard")
+    assert browser.execute_script(f"return sessionStorage.getItem('cairn-definition:{study}')") is None
+
+    browser.find_element(By.ID, "link-definition").send_keys(str(altered))
+    browser.find_element(By.ID, "make-links").click()
+    assert "not the file you chose" in visible_message(browser, "#links-message")
+    assert not browser.find_elements(By.CSS_SELECTOR, "table#links")
+    assert service.api("GET", f"/api/v1/studies/{study}/participation", secret=credential)[1]["linked"] == 0
+
+    browser.find_element(By.ID, "link-definition").send_keys(str(definition))
+    browser.find_element(By.ID, "make-links").click()
+    links = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "table#links a.participation-link"), message="the links")
+    digest = hashlib.sha256(definition.read_bytes()).hexdigest()
+    assert all(link.get_attribute("href").endswith("." + digest) for link in links)
+    fingerprint = browser.find_element(By.ID, "links-fingerprint").text
+    assert digest in fingerprint and "the definition file you chose" in fingerprint

@@ -271,6 +271,7 @@ function linksSection(studyID, credential, linkCohorts) {
   const selects = linkCohorts.map((cohort) => h("select", {
     id: `link-cohort-${cohort.id}`, "data-link-cohort": cohort.id, required: true,
   }, h("option", { value: "" }, "Choose…"), cohort.options.map((option) => h("option", { value: option }, option))));
+  const definitionFile = h("input", { id: "link-definition", type: "file", accept: ".json,application/json", "aria-describedby": "link-definition-help" });
   const button = h("button", { id: "make-links", type: "submit", class: "primary" }, "Make links");
   const message = h("div", { id: "links-message", role: "alert" });
   const output = h("div", { id: "links-output" });
@@ -280,7 +281,11 @@ function linksSection(studyID, credential, linkCohorts) {
       h("p", {}, h("label", { for: "link-count" }, "How many links"), h("br"), howMany),
       linkCohorts.map((cohort, index) => h("p", {},
         h("label", { for: `link-cohort-${cohort.id}` }, cohort.question ?? cohort.id), h("br"), selects[index])),
-      h("p", {}, h("label", { for: "link-expiry-days" }, "Valid for (days, optional)"), h("br"), expiry)),
+      h("p", {}, h("label", { for: "link-expiry-days" }, "Valid for (days, optional)"), h("br"), expiry),
+      h("p", {}, h("label", { for: "link-definition" }, "Your definition file (to check it)"), h("br"), definitionFile)),
+    h("p", { id: "link-definition-help", class: "muted help" },
+      "The links pin the study's definition as the service serves it. Choose the definition file you published "
+        + "and the links are made only if the service serves exactly that file."),
     h("p", { id: "link-expiry-help", class: "muted help" },
       "Without a number of days, the links work until you close the study.",
       linkCohorts.length > 0
@@ -322,11 +327,12 @@ function linksSection(studyID, credential, linkCohorts) {
     button.disabled = true;
     button.textContent = "Making links…";
     try {
-      const links = await issueLinks(studyID, credential, n, request);
+      const published = definitionFile.files?.[0] ? new Uint8Array(await definitionFile.files[0].arrayBuffer()) : null;
+      const links = await issueLinks(studyID, credential, n, request, published);
       showLinks(output, studyID, links, linkCohorts);
       say(message, `${links.length} link${links.length === 1 ? "" : "s"} made.`, "success");
     } catch (error) {
-      say(message, explain(error), "error");
+      say(message, error instanceof DefinitionMismatch ? error.message : explain(error), "error");
     } finally {
       button.disabled = false;
       button.textContent = "Make links";
@@ -345,6 +351,9 @@ function linksSection(studyID, credential, linkCohorts) {
 // the analyst keeps the list of tags issued for the analyst's compute party. Each link also
 // carries the SHA-256 of the definition's bytes, which the contributor's page checks.
 
+/** The service serves other definition bytes than the analyst's: its message is shown as it is. */
+class DefinitionMismatch extends Error {}
+
 const TAGS_PER_REQUEST = 500; // the service takes links requests up to 64 KiB
 
 /** A fresh code: 18 random bytes in base64url, as `ParticipationCode.generate()`. */
@@ -352,13 +361,23 @@ function newCode() {
   return base64(crypto.getRandomValues(new Uint8Array(18))).replaceAll("+", "-").replaceAll("/", "_");
 }
 
-async function issueLinks(studyID, credential, n, request) {
+/**
+ * Links for `n` new participants. `published`, when the analyst chose their definition file, holds
+ * its bytes: the links are made only if the service serves exactly those (or, without a file, the
+ * ones this tab created the study with, when it remembers them).
+ */
+async function issueLinks(studyID, credential, n, request, published = null) {
   const bytes = await getDefinitionBytes(studyID);
   const digest = hex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
   const remembered = sessionStorage.getItem(`cairn-definition:${studyID}`);
   if (remembered && remembered !== digest) {
-    throw new Error("The study's definition served by the service is not the one this browser created the study with, "
+    throw new DefinitionMismatch("The study's definition served by the service is not the one this browser created the study with, "
       + "so no links were made. Ask the service provider what changed.");
+  }
+  const chosen = published ? hex(new Uint8Array(await crypto.subtle.digest("SHA-256", published))) : null;
+  if (chosen && chosen !== digest) {
+    throw new DefinitionMismatch("The study's definition served by the service is not the file you chose (their fingerprints differ), "
+      + "so no links were made. Check that you chose the file you published; if you did, ask the service provider what changed.");
   }
   const codes = Array.from({ length: n }, newCode);
   const tags = await Promise.all(codes.map(async (code) => hex(await participantTag(studyID, code))));
@@ -368,7 +387,7 @@ async function issueLinks(studyID, credential, n, request) {
   const base = `${location.origin}/contribute/${encodeURIComponent(studyID)}#`;
   return codes.map((code, index) => ({
     code, tag: tags[index], url: `${base}${code}.${digest}`, cohorts: request.cohorts ?? {}, expiresAt: request.expiresAt,
-    digest, checked: remembered === digest,
+    digest, checked: remembered === digest ? "created" : chosen === digest ? "file" : null,
   }));
 }
 
@@ -402,9 +421,11 @@ function showLinks(output, studyID, links, linkCohorts) {
       "The service keeps no copy of their codes: download or copy them now, before leaving this page or making more links."),
     h("p", { id: "links-fingerprint", class: "muted" },
       "The links carry the fingerprint (SHA-256) of the study's definition: ", h("code", {}, links[0].digest), ". ",
-      links[0].checked
+      links[0].checked === "created"
         ? "It is the fingerprint of the definition this browser created the study with."
-        : "Check that it is the fingerprint of your definition file (for example with sha256sum study.json) before sending the links: "
+        : links[0].checked === "file"
+          ? "It is the fingerprint of the definition file you chose."
+          : "Choose your definition file above to have it checked, or check that it is the fingerprint of your definition file (for example with sha256sum study.json) before sending the links: "
           + "contributors' pages refuse any other definition."),
     h("p", { class: "notice warning" },
       h("strong", {}, "Also download the list of issued participants "),
