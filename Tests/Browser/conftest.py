@@ -224,3 +224,36 @@ def run_module(driver, module: str, body: str, *args):
     outcome = driver.execute_async_script(script, *args)
     assert outcome["ok"], outcome["error"]
     return outcome["value"]
+
+
+class ComputeParties:
+    """`cairn compute` processes, one per party, each logging to `<tmp>/party<n>-run/compute.log`
+    and writing its results there; stopped (killed if still running) when the block ends."""
+
+    def __init__(self, tmp_path, parties, study, definition, issued, service_url):
+        self.tmp_path, self.parties, self.study = tmp_path, parties, study
+        self.definition, self.issued, self.service_url = definition, issued, service_url
+        self.runs = []
+
+    def start(self, number):
+        folder = self.tmp_path / f"party{number}-run"
+        folder.mkdir()
+        log = open(folder / "compute.log", "w")
+        self.runs.append((folder, log, subprocess.Popen(
+            [str(cairn_binary()), "compute", "--config", str(self.parties / f"party{number}.json"), "--study", self.study,
+             "--definition", str(self.definition), "--issued-participants", str(self.issued), "--service", self.service_url],
+            cwd=folder, stdout=log, stderr=subprocess.STDOUT)))
+
+    def wait_all(self, timeout):
+        for folder, _, process in self.runs:
+            assert process.wait(timeout=timeout) == 0, (folder / "compute.log").read_text()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        for _, log, process in self.runs:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+            log.close()

@@ -6,14 +6,13 @@ import csv
 import hashlib
 import io
 import json
-import subprocess
 import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from conftest import EXAMPLES, cairn, cairn_binary, participant_tag, screenshot, wait_for
+from conftest import EXAMPLES, ComputeParties, cairn, participant_tag, screenshot, wait_for
 
 
 def state(browser):
@@ -197,41 +196,23 @@ def test_study_from_creation_to_computation(service, deployment, browser, tmp_pa
     wait_for(lambda: stages() == ["waiting"] * 3, message="three waiting parties")
     assert [element.get_attribute("data-party") for element in browser.find_elements(By.CSS_SELECTOR, "#progress [data-party]")] == ["1", "2", "3"]
     assert "report.html" in browser.find_element(By.ID, "app").text
-    processes = []
-
-    def start(number):
-        folder = tmp_path / f"party{number}-run"
-        folder.mkdir()
-        log = open(folder / "compute.log", "w")
-        processes.append((folder, log, subprocess.Popen(
-            [str(cairn_binary()), "compute", "--config", str(parties / f"party{number}.json"), "--study", study,
-             "--definition", str(upload), "--issued-participants", str(issued), "--service", service.url],
-            cwd=folder, stdout=log, stderr=subprocess.STDOUT)))
-
-    try:
+    with ComputeParties(tmp_path, parties, study, upload, issued, service.url) as computing:
         # Parties 1 and 2 fetch and decrypt, then wait for party 3 to connect: the page shows
         # them there, with their counts, while party 3 has not started.
-        start(1)
-        start(2)
+        computing.start(1)
+        computing.start(2)
         wait_for(lambda: stages() == ["decrypting", "decrypting", "waiting"], timeout=60, interval=0.3,
                  message=f"parties 1 and 2 decrypting (now {stages()})")
         counts = [element.text for element in browser.find_elements(By.CSS_SELECTOR, "#progress [data-party] .counts")]
         assert counts[:2] == ["1 of 1 shares"] * 2, counts
         assert "Last report" in browser.find_element(By.CSS_SELECTOR, '#progress [data-party="1"]').text
         assert "No report yet" in browser.find_element(By.CSS_SELECTOR, '#progress [data-party="3"]').text
-        start(3)
+        computing.start(3)
         wait_for(lambda: stages() == ["finished"] * 3, timeout=300, interval=0.5, message="every party finished")
         comparison = browser.find_element(By.ID, "accepted-comparison")
         wait_for(lambda: comparison.get_attribute("data-accepted") == "1", message="the accepted count")
         assert comparison.get_attribute("data-submitted") == "1" and "as many as this service counted" in comparison.text
-        for folder, log, process in processes:
-            assert process.wait(timeout=60) == 0, (folder / "compute.log").read_text()
-    finally:
-        for _, log, process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            log.close()
+        computing.wait_all(timeout=60)
     bars = browser.find_elements(By.CSS_SELECTOR, "#progress [data-party] progress")
     assert all(bar.get_attribute("value") == bar.get_attribute("max") for bar in bars)
     # The results exist at the analyst's party only, never on the page.

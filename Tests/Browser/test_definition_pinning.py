@@ -4,12 +4,11 @@ contributor's page and by `cairn submit`: the link carries the SHA-256 of the pu
 
 import json
 import sqlite3
-import subprocess
 
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import EXAMPLES, cairn, cairn_binary, participant_tag, participation_code, wait_for
+from conftest import EXAMPLES, ComputeParties, cairn, participant_tag, participation_code, wait_for
 from contributor_helpers import Study, open_page
 
 
@@ -94,24 +93,10 @@ def test_minted_contributor_left_out_and_flagged(service, deployment, browser, t
     browser.find_element(By.ID, "sign-in").click()
     wait_for(lambda: browser.find_elements(By.ID, "accepted-comparison"), message="the computation panel")
 
-    runs = []
-    try:
+    with ComputeParties(tmp_path, parties, study_id, definition_path, issued, service.url) as computing:
         for number in (1, 2, 3):
-            folder = tmp_path / f"party{number}-run"
-            folder.mkdir()
-            log = open(folder / "compute.log", "w")
-            runs.append((folder, log, subprocess.Popen(
-                [str(cairn_binary()), "compute", "--config", str(parties / f"party{number}.json"), "--study", study_id,
-                 "--definition", str(definition_path), "--issued-participants", str(issued), "--service", service.url],
-                cwd=folder, stdout=log, stderr=subprocess.STDOUT)))
-        for folder, _, process in runs:
-            assert process.wait(timeout=300) == 0, (folder / "compute.log").read_text()
-    finally:
-        for _, log, process in runs:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-            log.close()
+            computing.start(number)
+        computing.wait_all(timeout=300)
     analyst = [party["id"] for party in definition["computeParties"]].index(definition["recipients"][0]) + 1
     said = (tmp_path / f"party{analyst}-run" / "compute.log").read_text()
     assert "the service delivered 1 submission from participants the analyst never issued; it was left out" in said

@@ -66,14 +66,7 @@ struct ParticipantIssuer: Sendable {
 
     /// The links as CSV for mail merge: `url,code` then one column per link-assigned cohort.
     static func csv(_ links: [Link], cohortColumns: [String]) -> String {
-        func field(_ text: String) -> String {
-            guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        var lines = [(["url", "code"] + cohortColumns).map(field).joined(separator: ",")]
-        for link in links {
-            lines.append(([link.link.text, link.link.code] + cohortColumns.map { link.cohorts[$0] ?? "" }).map(field).joined(separator: ","))
-        }
-        return lines.joined(separator: "\r\n") + "\r\n"
+        CSV.write([["url", "code"] + cohortColumns]
+            + links.map { link in [link.link.text, link.link.code] + cohortColumns.map { link.cohorts[$0] ?? "" } })
     }
 }
