@@ -12,15 +12,21 @@ struct HandshakeDeadlineTests {
     @Test("silent and half-sent connections are dropped; the peers connect", .timeLimit(.minutes(2)))
     func strangersDropped() async throws {
         var configuration = Mesh.configuration(.zero, ports: [0, 0, 0])
-        configuration.handshakeTimeout = .milliseconds(500)
+        configuration.handshakeTimeout = .seconds(2)
         let first = try await PartyNetwork.start(configuration)
         let port = try #require(first.localPort)
 
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         let silent = try await bootstrap.connect(host: "127.0.0.1", port: port).get()
         let halfSent = try await bootstrap.connect(host: "127.0.0.1", port: port).get()
-        // The first bytes of a TLS ClientHello record header, and nothing more.
-        try await halfSent.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01])).get()
+        // The first bytes of a TLS ClientHello record header, and nothing more. On a loaded machine
+        // the deadline may already have closed the connection before these bytes go out; that is
+        // the outcome asserted below, so a write refused on a closed channel is not a failure.
+        do {
+            try await halfSent.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01])).get()
+        } catch ChannelError.ioOnClosedChannel {
+        } catch let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+        }
         // The listener closes both: their close futures complete.
         try await silent.closeFuture.get()
         try await halfSent.closeFuture.get()
