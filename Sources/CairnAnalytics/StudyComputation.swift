@@ -11,10 +11,16 @@ public struct StudyResults: Codable, Sendable, Equatable {
         public var column: Int
         /// `nil` for all contributors; otherwise the cohort and option, e.g. `industry: Retail`.
         public var cohort: String?
+        /// `nil` for a cell of the table; otherwise the ``StudyDefinition/Margin`` id, and `row`
+        /// and `column` index the margin's row and column groups.
+        public var margin: String?
         /// Withheld because fewer contributors than the minimum filled it in, or the summed
         /// headcount is below the minimum. Then every statistic is `nil`.
         public var suppressed: Bool
         public var contributors: Int?
+        /// For magnitude tables (``StudyDefinition/Kind/isMagnitude``): the contributors whose
+        /// value is not zero, the ones that count towards the minimum cell size.
+        public var nonzeroContributors: Int?
         public var sum: Int64?
         public var mean: Double?
         public var meanPerEmployee: Double?

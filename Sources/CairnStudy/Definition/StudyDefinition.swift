@@ -21,6 +21,10 @@ public struct StudyDefinition: Codable, Sendable, Equatable {
     /// Groups that results are also broken down by (for example, industry).
     public var cohorts: [Cohort]?
     public var statistics: Statistics
+    /// Totals over groups of rows and columns, computed and suppressed like cells (``Margin``).
+    public var margins: [Margin]?
+    /// The comparisons the report leads with, computed from margins (``Comparison``).
+    public var comparisons: [Comparison]?
     /// Two or three compute parties, in party order: the first is party 1.
     public var computeParties: [ComputeParty]
     /// The ``ComputeParty/id`` of each party that receives the results (the analyst).
@@ -34,9 +38,11 @@ public struct StudyDefinition: Codable, Sendable, Equatable {
     public init(
         formatVersion: Int? = 1, id: String, title: String, description: String? = nil,
         labelLists: [String: Labels]? = nil, tables: [Table], rules: [CrossTableRule]? = nil,
-        cohorts: [Cohort]? = nil, statistics: Statistics, computeParties: [ComputeParty], recipients: [String],
-        pageOrigins: [String]? = nil
+        cohorts: [Cohort]? = nil, statistics: Statistics, margins: [Margin]? = nil, comparisons: [Comparison]? = nil,
+        computeParties: [ComputeParty], recipients: [String], pageOrigins: [String]? = nil
     ) {
+        self.margins = margins
+        self.comparisons = comparisons
         self.pageOrigins = pageOrigins
         self.formatVersion = formatVersion
         self.id = id
@@ -272,10 +278,14 @@ extension StudyDefinition {
         /// fewer contributors filled it in, or, for tables with a headcount, when the summed
         /// headcount is smaller. Needs a secure comparison, so three compute parties.
         public var minimumCellSize: Int?
+        /// The dominance rule for magnitude tables (money, months): a cell is also withheld when
+        /// its largest contributor holds more than this share of its total. Three compute parties.
+        public var dominance: Dominance?
 
-        public init(compute: [Statistic], minimumCellSize: Int? = nil) {
+        public init(compute: [Statistic], minimumCellSize: Int? = nil, dominance: Dominance? = nil) {
             self.compute = compute
             self.minimumCellSize = minimumCellSize
+            self.dominance = dominance
         }
     }
 

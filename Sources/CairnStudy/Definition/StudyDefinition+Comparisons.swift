@@ -1,0 +1,50 @@
+extension StudyDefinition {
+    /// A comparison the report leads with, e.g. women's compensation per employee against men's,
+    /// per job category and overall (see `docs/STUDY-DEFINITION.md`, "Comparisons"). It is computed
+    /// by the recipient from a margin's revealed totals; where either side is suppressed the
+    /// report says "not enough data".
+    ///
+    /// ```json
+    /// { "id": "gender", "title": "Women's pay compared with men's",
+    ///   "margin": "jobGender", "table": "compensation", "statistic": "meanPerEmployee",
+    ///   "compare": "Female", "with": "Male" }
+    /// ```
+    /// `"compare": "each", "with": "others"` compares every column group of the margin (but
+    /// ``StudyDefinition/allLabel``) with all the others together (the `All` group minus it).
+    public struct Comparison: Codable, Sendable, Equatable {
+        /// A short identifier: letters, digits, `-` and `_`.
+        public var id: String
+        public var title: String
+        /// The margin whose column groups are compared, row group by row group.
+        public var margin: String
+        /// The table of the margin whose totals are compared.
+        public var table: String
+        /// `meanPerEmployee` (the table needs a headcount table) or `mean`. Default `meanPerEmployee`.
+        public var statistic: Statistic?
+        /// A column group label of the margin, or `each`.
+        public var compare: String
+        /// A column group label of the margin, or `others`.
+        public var with: String
+
+        public init(
+            id: String, title: String, margin: String, table: String, statistic: Statistic? = nil,
+            compare: String, with: String
+        ) {
+            self.id = id
+            self.title = title
+            self.margin = margin
+            self.table = table
+            self.statistic = statistic
+            self.compare = compare
+            self.with = with
+        }
+    }
+
+    /// The dominance rule for magnitude tables: a cell is suppressed when its largest contributor
+    /// holds more than `percent` % of its total.
+    public struct Dominance: Codable, Sendable, Equatable {
+        public var percent: Double
+
+        public init(percent: Double) { self.percent = percent }
+    }
+}
