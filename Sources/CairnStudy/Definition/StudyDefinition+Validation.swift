@@ -95,6 +95,9 @@ extension StudyDefinition {
             report("statistics", "\"minimumCellSize\" is \(size); it must be 1 or more (or left out)")
         }
 
+        checkDominance(report: report)
+        checkMargins(report: report)
+
         // Compute parties and recipients.
         checkParties(report: report)
 
@@ -116,11 +119,49 @@ extension StudyDefinition {
             if statistics.minimumCellSize != nil {
                 report("statistics", "\"minimumCellSize\" needs a third compute party: withholding small cells compares secret values, which is not possible \(twoParties)")
             }
+            if statistics.dominance != nil {
+                report("statistics", "\"dominance\" needs a third compute party: finding a cell's largest contributor compares secret values, which is not possible \(twoParties)")
+            }
+            if !allMargins.isEmpty {
+                report("field \"margins\"", "margins need a third compute party: a margin counts the contributors who filled in any of its cells, which is not possible \(twoParties)")
+            }
             for cohort in allCohorts where cohort.source == .contributor {
                 report("cohort \"\(cohort.id)\"", "a secret choice of cohort needs a third compute party: breaking sums down by it multiplies secret values, which is not possible \(twoParties); set \"assignedBy\": \"link\" to assign the cohort with the participation link instead")
             }
         }
         return problems
+    }
+
+    private func checkDominance(report: (String, String) -> Void) {
+        guard let percent = statistics.dominance?.percent else { return }
+        guard percent > 0, percent < 100 else {
+            report("statistics", "\"dominance\" has \"percent\" \(Self.format(percent)); it must be more than 0 and less than 100 (85 withholds a cell whose largest contributor holds more than 85% of its total)")
+            return
+        }
+        if Self.dominanceFraction(percent) == nil {
+            report("statistics", "\"dominance\" has \"percent\" \(Self.format(percent)); give it with at most two decimal places")
+        }
+    }
+
+    /// The dominance percentage `p` as a reduced fraction `numerator / denominator` of 1
+    /// (`85` → 17/20), or `nil` when `p` has more than two decimal places: a cell is dominated
+    /// when `denominator · largest > numerator · total`.
+    public static func dominanceFraction(_ percent: Double) -> (numerator: Int64, denominator: Int64)? {
+        let hundredths = (percent * 100).rounded()
+        guard abs(percent * 100 - hundredths) < 1e-6, hundredths > 0, hundredths < 10_000 else { return nil }
+        var (a, b) = (Int64(hundredths), Int64(10_000))
+        while b != 0 { (a, b) = (b, a % b) }
+        return (Int64(hundredths) / a, 10_000 / a)
+    }
+
+    private func checkMargins(report: (String, String) -> Void) {
+        var seen: Set<String> = []
+        for (number, margin) in allMargins.enumerated() {
+            let place = margin.id.isEmpty ? "margin \(number + 1)" : "margin \"\(margin.id)\""
+            if !Self.isIdentifier(margin.id) { report(place, "its \"id\" " + Self.identifierAdvice(margin.id)) }
+            if !seen.insert(margin.id).inserted { report(place, "appears more than once; each margin needs its own id") }
+            for problem in problems(ofMargin: margin) { report(place, problem) }
+        }
     }
 
     private func checkTable(
