@@ -36,15 +36,22 @@ public struct StudyResults: Codable, Sendable, Equatable {
 
 /// Computes a study's statistics from the contributors' secret-shared cell vectors.
 ///
-/// What is computed inside MPC, and why only that: the contributor count, the sum and the sum of
-/// squares of every cell, for all contributors and per cohort option, are secret matrix products
-/// of the contributors' vectors (``Party/transposedProduct(_:columns:_:columns:)``); each count and
-/// headcount is compared with the minimum cell size, and a suppressed cell's values are replaced
-/// by zero before anything is opened (``Party/select(_:_:_:)``), so they are never revealed. The
-/// recipient then derives the mean (`sum ÷ count`), the mean per employee (`sum ÷ headcount sum`)
-/// and the standard deviation (from count, sum and sum of squares) in the clear: these are
-/// functions of what it receives, and the counts and sums are results themselves, so nothing more
-/// is revealed than the declared statistics, and no secret division is needed.
+/// What is computed inside MPC, and why only that: for every table cell and margin cell
+/// (``MarginLayout``), for all contributors and per cohort option, the contributor count, the
+/// sum, the non-zero contributors (magnitude tables) and the sum of squares (tables that ask for
+/// the standard deviation) are secret matrix products of the contributors' vectors
+/// (``Party/transposedProduct(_:columns:_:columns:)``); the suppression rules are evaluated on the
+/// shares (``suppression(on:totals:values:indicators:contributors:)``: minimum cell size, counting
+/// only non-zero contributors for money and months, headcount, dominance, and the margins'
+/// differencing guard), and a suppressed cell's numbers are multiplied by zero before anything is
+/// opened, so they are never revealed. The recipient then derives the mean (`sum ÷ count`), the
+/// mean per employee (`sum ÷ headcount sum`) and the standard deviation (from count, sum and the
+/// exact sum of squares) in the clear: these are functions of what it receives, and the counts and
+/// sums are results themselves, so nothing more is revealed than the declared statistics, and no
+/// secret division is needed.
+///
+/// Squares never wrap: a cell whose sum of squares could pass 2^63 (`count · max(|lo|, |hi|)²`,
+/// public) is summed in exact limbs (``wideSquares(on:values:presence:cells:contributors:product:)``).
 ///
 /// Before any statistic, every contribution is checked against the definition on its shares
 /// (``ContributionValidation``): a contributor seals its own vector, so a presence bit of 2 or a
@@ -57,17 +64,21 @@ public struct StudyResults: Codable, Sendable, Equatable {
 /// `Σ (1 − b)`, is revealed, to the recipient; nobody learns which contributions, or why.
 ///
 /// - Cost: the check (see ``ContributionValidation``: about 12·n words per contribution of `n`
-///   cells, about 30 rounds per batch of 1,024 contributions), 3 rounds to weight the rows, then 3 or 4 rounds of products (one
-///   multiplication for the squares), 9 rounds of comparisons and 3 of selection on
-///   `cells × (options + 1)` values, and one reveal to the recipient; apart from the check,
-///   communication grows with the number of cells and options, not contributors.
+///   cells, about 30 rounds per batch of 1,024 contributions), 3 rounds to weight the rows; per
+///   contribution, about 3 words per margin cell and magnitude cell (zero tests and injection),
+///   1 word per narrow square, 29 per wide square (``wideSquares(on:values:presence:cells:contributors:product:)``)
+///   and about 10 per dominance cell and cohort (``dominatedCounts(on:totals:values:indicators:contributors:)``);
+///   then products, signs and selection on `cells × (options + 1)` values, and one reveal to the
+///   recipient. About 40 rounds after the check.
 public struct StudyComputation: Sendable {
     public let definition: StudyDefinition
     let layout: CellLayout
+    let plan: StatisticsPlan
 
     public init(definition: StudyDefinition) {
         self.definition = definition
         layout = definition.cellLayout
+        plan = StatisticsPlan(definition: definition)
     }
 
     /// Runs on every party. `contributions` holds the contributors' cell vectors one after
@@ -115,126 +126,71 @@ public struct StudyComputation: Sendable {
         }
         let ones = ArithmeticShared.public([UInt64](repeating: 1, count: contributors), party: party.index)
         let invalid = (ones - validity).sum()
-        let wantsDeviation = definition.tables.contains { definition.statistics(for: $0).contains(.standardDeviation) }
-
-        let counts = try await party.transposedProduct(presence, columns: cells, indicators, columns: groups)
-        let sums = try await party.transposedProduct(values, columns: cells, indicators, columns: groups)
-        let squares = wantsDeviation
-            ? try await party.transposedProduct(try await party.multiply(values, values), columns: cells, indicators, columns: groups)
-            : ArithmeticShared.zeros(count: cells * groups, party: party.index)
-        let headcountCells = self.headcountCells
-        var headcountIndices: [Int] = []
-        for c in 0..<cells {
-            for g in 0..<groups { headcountIndices.append((headcountCells[c] ?? c) * groups + g) }
+        let overflowing = plan.overflowingSums(contributors: contributors)
+        guard overflowing.isEmpty else {
+            throw MPCError.invalidArgument(
+                "with \(contributors) contributions, \(overflowing[0]) could add up to more than Cairn counts exactly (2^63); "
+                    + "lower the cells' maximum or split the margin")
         }
-        let headcounts = sums.gathering(headcountIndices)
+        let totals = try await secretTotals(
+            on: party, values: values, presence: presence, indicators: indicators, contributors: contributors)
+        let flags = try await suppression(on: party, totals: totals, values: totals.extendedValues, indicators: indicators, contributors: contributors)
 
-        var suppressed = SharedBits.public([Bool](repeating: false, count: cells * groups), party: party.index)
-        if let minimum = definition.statistics.minimumCellSize, cells * groups > 0 {
-            let fewContributors = try await party.lessThan(counts, Int64(minimum))
-            let smallHeadcount = try await party.lessThan(headcounts, Int64(minimum))
-            var withHeadcount: [Bool] = []
-            for c in 0..<cells { withHeadcount += [Bool](repeating: headcountCells[c] != nil, count: groups) }
-            let hasHeadcount = SharedBits.public(withHeadcount, party: party.index)
-            suppressed = try await party.or(fewContributors, try await party.and(smallHeadcount, hasHeadcount))
-        }
-        let opened = ArithmeticShared.concatenating([counts, sums, squares, headcounts])
-        let zeros = ArithmeticShared.zeros(count: opened.count, party: party.index)
-        let flags4 = SharedBits.concatenating([suppressed, suppressed, suppressed, suppressed])
-        let released = try await party.select(flags4, zeros, opened)
-        let revealedFlags = try await party.reveal(suppressed, to: recipient)
+        // Everything revealed is multiplied by "kept": a suppressed cell's numbers become 0
+        // before anything is opened.
+        let kept = try await party.arithmetic(~flags)
+        let extended = plan.cells.count
+        func keptFor(_ cells: [Int]) -> [Int] { cells.flatMap { e in (0..<groups).map { e * groups + $0 } } }
+        let magnitude = plan.cells.indices.filter { plan.cells[$0].isMagnitude }
+        let narrow = totals.narrowSquareCells, wide = totals.wideSquareCells
+        let keepIndices = keptFor(Array(0..<extended)) + keptFor(Array(0..<extended)) + keptFor(Array(0..<extended))
+            + keptFor(magnitude) + keptFor(narrow) + keptFor(wide) + keptFor(wide) + keptFor(wide)
+        let opened = ArithmeticShared.concatenating([
+            totals.counts, totals.sums, totals.headcounts, totals.nonzero, totals.squares, totals.limbSquares,
+        ])
+        let released = try await party.multiply(opened, kept.gathering(keepIndices))
+        let revealedFlags = try await party.reveal(flags, to: recipient)
         let revealed = try await party.reveal(ArithmeticShared.concatenating([released, invalid]), to: recipient)
-        guard let flags = revealedFlags, var numbers = revealed else { return nil }
+        guard let flagBits = revealedFlags, var numbers = revealed else { return nil }
         let leftOut = numbers.removeLast()
-        var results = results(flags: flags, numbers: numbers, groups: groups)
+        var results = results(
+            flags: flagBits,
+            totals: OpenedTotals(numbers: numbers, plan: plan, groups: groups, narrow: narrow, wide: wide), groups: groups)
         results.leftOut = Int(leftOut)
         return results
     }
 
-    /// Each cell's headcount cell: the matching cell of its table's headcount table, or `nil`.
-    var headcountCells: [Int?] {
-        layout.cells.map { cell in
-            guard let table = definition.table(cell.table), let headcount = table.headcountTable else { return nil }
-            return layout.cellIndex(table: headcount, row: cell.row, column: cell.column)
-        }
-    }
-
     /// The recipient's assembly of the opened totals into results.
-    func results(flags: [Bool], numbers: [UInt64], groups: Int) -> StudyResults {
-        let size = layout.cellCount * groups
+    func results(flags: [Bool], totals: OpenedTotals, groups: Int) -> StudyResults {
         let labels: [String] = definition.allCohorts.flatMap { cohort in cohort.options.map { "\(cohort.id): \($0)" } }
         var cells: [StudyResults.Cell] = []
-        for (c, cell) in layout.cells.enumerated() {
-            let table = definition.table(cell.table)
-            let wanted = table.map { definition.statistics(for: $0) } ?? []
+        for (e, cell) in plan.cells.enumerated() {
+            let wanted = cell.statistics
             for g in 0..<groups {
-                let k = c * groups + g
-                let count = Int64(bitPattern: numbers[k]), sum = Int64(bitPattern: numbers[size + k])
-                let squares = Int64(bitPattern: numbers[2 * size + k]), headcount = Int64(bitPattern: numbers[3 * size + k])
+                let k = e * groups + g
+                let count = totals.counts[k], sum = totals.sums[k], headcount = totals.headcounts[k]
                 var result = StudyResults.Cell(
                     table: cell.table, row: cell.row, column: cell.column, cohort: g < labels.count ? labels[g] : nil,
-                    suppressed: flags[k])
+                    margin: cell.margin, suppressed: flags[k])
                 if !flags[k] {
-                    let n = Double(count)
-                    let mean = count > 0 ? Double(sum) / n : nil
+                    let mean = count > 0 ? Double(sum) / Double(count) : nil
                     if wanted.contains(.count) { result.contributors = Int(count) }
+                    if cell.isMagnitude { result.nonzeroContributors = totals.nonzero[k].map(Int.init) }
                     if wanted.contains(.sum) { result.sum = sum }
                     if wanted.contains(.mean) { result.mean = mean }
-                    if wanted.contains(.meanPerEmployee), table?.headcountTable != nil, headcount > 0 {
+                    if wanted.contains(.meanPerEmployee), cell.headcount != nil, headcount > 0 {
                         result.meanPerEmployee = Double(sum) / Double(headcount)
                     }
-                    if wanted.contains(.standardDeviation), let mean, count > 0 {
-                        result.standardDeviation = (max(0, Double(squares) / n - mean * mean)).squareRoot()
+                    if wanted.contains(.standardDeviation), count > 0, let squares = totals.squares[k] {
+                        // n·Σv² − (Σv)² is exact in 128 bits (n ≤ 2^22, |v| ≤ 10^12), so the
+                        // deviation of large, close values is not lost to rounding.
+                        let n = Int128(count), spread = n * squares - Int128(sum) * Int128(sum)
+                        result.standardDeviation = Double(max(0, spread)).squareRoot() / Double(count)
                     }
                 }
                 cells.append(result)
             }
         }
         return StudyResults(cells: cells)
-    }
-}
-
-extension StudyComputation {
-    /// The results computed in the clear from the contributors' cell vectors: what the parties
-    /// must reveal. With three compute parties the vectors that break the study's rules are left
-    /// out and counted, as the parties do; two parties check nothing
-    /// (``TwoPartyStudyComputation``). The demo and the multi-process tests check the parties'
-    /// results against it.
-    public func reference(vectors all: [[UInt64]]) -> StudyResults {
-        let checked = definition.computeParties.count >= 3
-        let validation = ContributionValidation(definition: definition)
-        let vectors = checked ? all.filter(validation.reference(vector:)) : all
-        let cells = layout.cellCount, options = layout.cohortIndicatorCount, groups = options + 1
-        let size = cells * groups
-        var numbers = [UInt64](repeating: 0, count: 4 * size)
-        for vector in vectors {
-            for g in 0..<groups where g == options || vector[2 * cells + g] == 1 {
-                for c in 0..<cells {
-                    let k = c * groups + g, value = vector[c]
-                    numbers[k] &+= vector[cells + c]
-                    numbers[size + k] &+= value
-                    numbers[2 * size + k] &+= value &* value
-                }
-            }
-        }
-        var flags = [Bool](repeating: false, count: size)
-        let minimum = definition.statistics.minimumCellSize.map(Int64.init)
-        for (c, headcountCell) in headcountCells.enumerated() {
-            for g in 0..<groups {
-                let k = c * groups + g
-                numbers[3 * size + k] = numbers[size + (headcountCell ?? c) * groups + g]
-                if let minimum {
-                    let few = Int64(bitPattern: numbers[k]) < minimum
-                    let small = headcountCell != nil && Int64(bitPattern: numbers[3 * size + k]) < minimum
-                    flags[k] = few || small
-                }
-            }
-        }
-        for k in 0..<size where flags[k] {
-            for block in 0..<4 { numbers[block * size + k] = 0 }
-        }
-        var results = results(flags: flags, numbers: numbers, groups: groups)
-        results.leftOut = checked ? all.count - vectors.count : nil
-        return results
     }
 }

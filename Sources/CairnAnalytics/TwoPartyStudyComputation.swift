@@ -43,6 +43,9 @@ public struct TwoPartyStudyComputation: Sendable {
         guard shares.count == groups.count * length else {
             throw MPCError.invalidArgument("the shares are not one cell vector of \(length) elements per contributor")
         }
+        guard base.plan.marginCells.isEmpty else {
+            throw MPCError.invalidArgument("margins need a third compute party: a margin counts the contributors who filled in any of its cells")
+        }
         guard groups.allSatisfy({ $0.allSatisfy { (0..<options).contains($0) } }) else {
             throw MPCError.invalidArgument("a contributor's cohort group is outside the study's \(options) options")
         }
@@ -68,14 +71,18 @@ public struct TwoPartyStudyComputation: Sendable {
         }
         for k in totals.indices { totals[k] &+= received[k] }
 
-        // The recipient's assembly, as in the three-party computation: no suppression and no
-        // squares (a two-party study may ask for neither).
+        // The recipient's assembly, as in the three-party computation: no suppression, no
+        // squares and no margins (a two-party study may ask for none of them).
         let size = cells * width
-        var numbers = [UInt64](repeating: 0, count: 4 * size)
-        numbers.replaceSubrange(0..<2 * size, with: totals)
-        for (c, headcountCell) in base.headcountCells.enumerated() {
-            for g in 0..<width { numbers[3 * size + c * width + g] = totals[size + (headcountCell ?? c) * width + g] }
+        let sums = Array(totals[size...]).map { Int64(bitPattern: $0) }
+        let counts = totals[0..<size].map { Int64(bitPattern: $0) }
+        var headcounts: [Int64] = []
+        for (c, cell) in base.plan.cells.enumerated() {
+            for g in 0..<width { headcounts.append(sums[(cell.headcount ?? c) * width + g]) }
         }
-        return base.results(flags: [Bool](repeating: false, count: size), numbers: numbers, groups: width)
+        let opened = OpenedTotals(
+            counts: counts, sums: sums, headcounts: headcounts,
+            nonzero: [Int64?](repeating: nil, count: size), squares: [Int128?](repeating: nil, count: size))
+        return base.results(flags: [Bool](repeating: false, count: size), totals: opened, groups: width)
     }
 }

@@ -55,7 +55,10 @@ struct StudyComputationTests {
                         let headcount = members.compactMap { $0.tables["employees"]![row][column].flatMap { Int64($0) } }.reduce(0, +)
                         let count = Int64(values.count), sum = values.reduce(0, +)
                         let hasHeadcount = table.headcountTable != nil
-                        let suppressed = count < 3 || (hasHeadcount && headcount < 3)
+                        // Money counts its non-zero contributors towards the minimum.
+                        let nonzero = values.filter { $0 != 0 }.count
+                        let support = table.kind.isMagnitude ? Int64(nonzero) : count
+                        let suppressed = support < 3 || (hasHeadcount && headcount < 3)
                         var cell = StudyResults.Cell(
                             table: table.id, row: row, column: column,
                             cohort: group < options.count ? "sector: \(options[group])" : nil, suppressed: suppressed)
@@ -63,6 +66,7 @@ struct StudyComputationTests {
                             let mean = Double(sum) / Double(count)
                             let squares = values.map { Double($0) * Double($0) }.reduce(0, +)
                             cell.contributors = Int(count)
+                            cell.nonzeroContributors = table.kind.isMagnitude ? nonzero : nil
                             cell.sum = sum
                             cell.mean = mean
                             cell.meanPerEmployee = hasHeadcount && headcount > 0 ? Double(sum) / Double(headcount) : nil
@@ -100,6 +104,7 @@ struct StudyComputationTests {
             let got = try #require(byKey[key], "missing \(key)")
             #expect(got.suppressed == cell.suppressed, "\(key)")
             #expect(got.contributors == cell.contributors && got.sum == cell.sum, "\(key)")
+            #expect(got.nonzeroContributors == cell.nonzeroContributors, "\(key)")
             for (a, b) in [(got.mean, cell.mean), (got.meanPerEmployee, cell.meanPerEmployee), (got.standardDeviation, cell.standardDeviation)] {
                 #expect((a == nil) == (b == nil), "\(key)")
                 if let a, let b { #expect(abs(a - b) <= 1e-6 * max(1, abs(b)), "\(key): \(a) vs \(b)") }
