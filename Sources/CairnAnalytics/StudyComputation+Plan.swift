@@ -24,10 +24,23 @@ struct StatisticsPlan: Sendable {
         var upper: Int64
         /// A table cell's declared minimum: a filled-in value minus it lies in `0 ..< 2^41`.
         var offset: Int64 = 0
+        /// A margin cell's family (``MarginLayout/Cell/family``).
+        var family: String? = nil
+    }
+
+    /// One way of cutting a margin cell into pieces whose totals may be revealed: its table
+    /// cells, or the cells of a margin family that fit inside it exactly.
+    struct Partition: Sendable {
+        var margin: Int
+        /// Each piece (a cell number in ``cells``) and the table cells it covers.
+        var parts: [(cell: Int, baseCells: [Int])]
     }
 
     let cells: [Cell]
     let baseCellCount: Int
+    /// The partitions of the margin cells, level by level: a partition's pieces are all of
+    /// lower levels (table cells are level 0), so their suppression is final before it is used.
+    let levels: [[Partition]]
     /// `numerator / denominator` is the dominance percentage as a fraction of 1.
     let dominance: (numerator: Int64, denominator: Int64)?
 
@@ -76,9 +89,33 @@ struct StatisticsPlan: Sendable {
                 headcount: headcount.map { baseCount + $0 },
                 isMagnitude: magnitude, checksDominance: magnitude && dominanceSet && nonNegativeTables.contains(cell.table),
                 statistics: (table.map { definition.statistics(for: $0) } ?? []).filter { $0 != .standardDeviation },
-                lower: lower, upper: upper))
+                lower: lower, upper: upper, family: cell.family))
         }
         self.cells = cells
+        levels = Self.partitions(of: cells, baseCellCount: baseCount)
+    }
+
+    /// Every margin cell's partitions, grouped by level.
+    static func partitions(of cells: [Cell], baseCellCount: Int) -> [[Partition]] {
+        var families: [String: [Int]] = [:]
+        for e in baseCellCount..<cells.count { families[cells[e].family ?? "", default: []].append(e) }
+        var level = [Int](repeating: 0, count: cells.count)
+        var byLevel: [Int: [Partition]] = [:]
+        for m in (baseCellCount..<cells.count).sorted(by: { cells[$0].baseCells.count < cells[$1].baseCells.count }) {
+            let covered = Set(cells[m].baseCells)
+            var partitions = [Partition(margin: m, parts: cells[m].baseCells.map { ($0, [$0]) })]
+            for family in families.keys.sorted() {
+                let members = families[family]!
+                guard cells[members[0]].table == cells[m].table else { continue }
+                let inside = members.filter { $0 != m && covered.isSuperset(of: cells[$0].baseCells) }
+                // A family's cells are disjoint, so sizes that add up mean an exact tiling.
+                guard inside.count >= 2, inside.reduce(0, { $0 + cells[$1].baseCells.count }) == covered.count else { continue }
+                partitions.append(Partition(margin: m, parts: inside.map { ($0, cells[$0].baseCells) }))
+            }
+            level[m] = 1 + partitions.flatMap { $0.parts.map { level[$0.cell] } }.max()!
+            byLevel[level[m], default: []] += partitions
+        }
+        return byLevel.keys.sorted().map { byLevel[$0]! }
     }
 
     var marginCells: ArraySlice<Cell> { cells[baseCellCount...] }

@@ -85,9 +85,36 @@ extension StudyComputation {
                 flags[k] = flags[k] || dominated[k] > 0
             }
         }
-        let primary = flags
-        for (e, cell) in plan.cells.enumerated() where cell.margin != nil {
-            for g in 0..<groups where cell.baseCells.contains(where: { primary[$0 * groups + g] }) { flags[e * groups + g] = true }
+        // Complementary suppression, level by level (``complementary(on:primary:totals:support:indicators:contributors:)``).
+        for level in plan.levels {
+            var withheld = [Bool](repeating: false, count: size)
+            for partition in level {
+                let cell = plan.cells[partition.margin]
+                for g in 0..<groups {
+                    let residual = partition.parts.flatMap { piece in
+                        piece.baseCells.filter { flags[$0 * groups + g] && flags[piece.cell * groups + g] }
+                    }
+                    guard !residual.isEmpty else { continue }
+                    // Each member's residual support: its values in magnitude tables, else the
+                    // number of residual cells it filled in.
+                    let supports = contributions.filter { $0.groups.contains(g) }.map { _, computed in
+                        residual.reduce(Int64(0)) { total, c in
+                            total &+ (plan.cells[c].isMagnitude ? computed.values[c] : (computed.filled[c] ? 1 : 0))
+                        }
+                    }
+                    let total = residual.reduce(Int64(0)) { $0 &+ sums[$1 * groups + g] }
+                    let headcount = residual.reduce(Int64(0)) { $0 &+ headcounts[$1 * groups + g] }
+                    var fails = false
+                    if let minimum {
+                        fails = Int64(supports.filter { $0 != 0 }.count) < minimum || (cell.headcount != nil && headcount < minimum)
+                    }
+                    if cell.checksDominance, let (numerator, denominator) = plan.dominance {
+                        fails = fails || supports.contains { Int128(denominator) * Int128($0) > Int128(numerator) * Int128(total) }
+                    }
+                    if fails { withheld[partition.margin * groups + g] = true }
+                }
+            }
+            for k in 0..<size where withheld[k] { flags[k] = true }
         }
         return (flags, OpenedTotals(counts: counts, sums: sums, headcounts: headcounts, nonzero: nonzero, squares: squares))
     }

@@ -11,18 +11,16 @@ extension StudyComputation {
     /// - **headcount**: its headcount cell sums to less than `minimumCellSize`;
     /// - **dominance** (``dominatedCounts``): one contributor holds more than `p`% of its total.
     ///
-    /// **Margins** (the differencing guard): a margin cell is withheld when any table cell it
-    /// adds up is withheld in the same group, so no margin minus its revealed parts gives a
-    /// withheld cell away.
+    /// **Margins** (the differencing guard): ``complementary(on:primary:totals:support:indicators:contributors:)``.
     ///
     /// One ``Party/mostSignificantBits(_:)`` on `support − minimum`, `headcount − minimum` and
-    /// `−dominated` gives all three tests (each difference is far from ±2^63); the margin test
-    /// is the sign of `−Σ` of the injected bits of its table cells.
+    /// `−dominated` gives all three tests (each difference is far from ±2^63).
     ///
-    /// - Cost: 8 rounds and about 4 words per cell and group for the signs, 2 + 8 rounds and
-    ///   about 6 more for the margins, plus ``dominatedCounts``. Reveals nothing.
+    /// - Cost: 8 rounds and about 4 words per cell and group for the signs, plus
+    ///   ``dominatedCounts(on:totals:values:indicators:contributors:)`` and the margins'. Reveals nothing.
     func suppression(
-        on party: Party, totals: SecretTotals, values: ArithmeticShared, indicators: ArithmeticShared, contributors n: Int
+        on party: Party, totals: SecretTotals, values: ArithmeticShared, baseValues: ArithmeticShared, presence: ArithmeticShared,
+        indicators: ArithmeticShared, contributors n: Int
     ) async throws -> SharedBits {
         let groups = layout.cohortIndicatorCount + 1, size = plan.cells.count * groups
         let none = SharedBits.public([Bool](repeating: false, count: size), party: party.index)
@@ -44,25 +42,13 @@ extension StudyComputation {
         if plan.dominance != nil {
             tests.append(zeros - (try await dominatedCounts(on: party, totals: totals, values: values, indicators: indicators, contributors: n)))
         }
-        guard !tests.isEmpty else { return try await withMargins(on: party, primary: none) }
+        guard !tests.isEmpty else { return none }
         let signs = try await party.mostSignificantBits(of: tests)
         var primary = signs[0]
         for other in signs.dropFirst() { primary = try await party.or(primary, other) }
-        return try await withMargins(on: party, primary: primary)
-    }
-
-    /// The primary suppression with every margin cell that adds up a withheld table cell withheld too.
-    func withMargins(on party: Party, primary: SharedBits) async throws -> SharedBits {
-        let groups = layout.cohortIndicatorCount + 1
-        guard !plan.marginCells.isEmpty else { return primary }
-        let injected = try await party.arithmetic(primary)
-        let withheldParts = Self.rowSums(
-            injected, width: plan.cells.count * groups, rows: 1,
-            of: plan.cells.indices.flatMap { e in
-                (0..<groups).map { g in plan.cells[e].margin == nil ? [] : plan.cells[e].baseCells.map { $0 * groups + g } }
-            })
-        let anyWithheld = try await party.mostSignificantBits(ArithmeticShared.zeros(count: withheldParts.count, party: party.index) - withheldParts)
-        return try await party.or(primary, anyWithheld)
+        return try await complementary(
+            on: party, primary: primary, totals: totals, support: support(values: baseValues, presence: presence, contributors: n),
+            indicators: indicators, contributors: n)
     }
 
     /// Per dominance cell and group: how many contributors hold more than `p`% of its total.
@@ -95,44 +81,106 @@ extension StudyComputation {
         let groups = layout.cohortIndicatorCount + 1, extended = plan.cells.count
         let cells = plan.cells.indices.filter { plan.cells[$0].checksDominance }
         var result = ArithmeticShared.zeros(count: extended * groups, party: party.index)
-        guard let (numerator, denominator) = plan.dominance, !cells.isEmpty, n > 0 else { return result }
-        let caps = try cells.map { e in
-            guard let cap = plan.dominanceCap(plan.cells[e]) else {
-                let where_ = plan.cells[e].margin.map { "margin \"\($0)\" of table \"\(plan.cells[e].table)\"" } ?? "table \"\(plan.cells[e].table)\""
-                throw MPCError.invalidArgument(
-                    "the dominance rule cannot be checked exactly on \(where_): one contribution could exceed 2^62 / the rule's denominator; lower the cells' maximum")
-            }
-            return UInt64(cap)
-        }
-        let d = cells.count
-        let capPerEntry = caps.flatMap { [UInt64](repeating: $0, count: groups) }
+        guard plan.dominance != nil, !cells.isEmpty, n > 0 else { return result }
+        let caps = try dominanceCaps(cells)
         let total = totals.sums.gathering(cells.flatMap { e in (0..<groups).map { e * groups + $0 } })
-        let capShared = ArithmeticShared.public(capPerEntry, party: party.index)
-        let belowCap = try await party.mostSignificantBits(total - capPerEntry)
-        let clamped = try await party.select(belowCap, total, capShared)  // entry c · groups + g
-        let own = ArithmeticShared.concatenating(try await layout.cohorts.asyncMap { block in
-            let first = block.firstPosition - 2 * layout.cellCount
-            let options = (first..<(first + block.options))
-            let a = indicators.gathering(options.flatMap { k in (0..<n).map { $0 * groups + k } })
-            let b = clamped.gathering(options.flatMap { k in (0..<d).map { $0 * groups + k } })
-            return try await party.transposedProduct(a, columns: n, b, columns: d)
-        } + [clamped.gathering((0..<n).flatMap { _ in (0..<d).map { $0 * groups + groups - 1 } })])
-        let cohorts = layout.cohorts.count + 1
-        let mine = values.gathering((0..<cohorts).flatMap { _ in (0..<n).flatMap { r in cells.map { r * extended + $0 } } })
-        let signs = try await party.mostSignificantBits(own * UInt64(numerator) - mine * UInt64(denominator))
-        let dominant = try await party.arithmetic(signs)  // entry j · n · d + r · d + c
-        let rows = dominant.gathering((0..<n).flatMap { r in (0..<cohorts).flatMap { j in (0..<d).map { j * n * d + r * d + $0 } } })
-        let counts = try await party.transposedProduct(rows, columns: cohorts * d, indicators, columns: groups)
-        var cohortOfGroup: [Int] = []
-        for (j, block) in layout.cohorts.enumerated() { cohortOfGroup += [Int](repeating: j, count: block.options) }
-        cohortOfGroup.append(cohorts - 1)
-        let picked = counts.gathering((0..<d).flatMap { c in (0..<groups).map { g in (cohortOfGroup[g] * d + c) * groups + g } })
+        let mine = values.gathering((0..<n).flatMap { r in cells.map { r * extended + $0 } })
+        let picked = try await dominators(
+            on: party, values: [ArithmeticShared](repeating: mine, count: layout.cohorts.count + 1), totals: total, caps: caps,
+            indicators: indicators, contributors: n)
         var scatter = [Int](repeating: extended * groups, count: extended * groups)  // the one zero
         for (c, e) in cells.enumerated() {
             for g in 0..<groups { scatter[e * groups + g] = extended * groups + 1 + c * groups + g }
         }
         result = ArithmeticShared.concatenating([result, ArithmeticShared.zeros(count: 1, party: party.index), picked]).gathering(scatter)
         return result
+    }
+
+    /// The clamps of ``dominators(on:values:totals:caps:indicators:contributors:)`` for these cells.
+    func dominanceCaps(_ cells: [Int]) throws -> [UInt64] {
+        try cells.map { e in
+            let cell = plan.cells[e]
+            guard let cap = plan.dominanceCap(cell) else {
+                let place = cell.margin.map { "margin \"\($0)\" of table \"\(cell.table)\"" } ?? "table \"\(cell.table)\""
+                throw MPCError.invalidArgument(
+                    "the dominance rule cannot be checked exactly on \(place): its values could add up to more than 2^62 divided by the rule's denominator; lower the cells' maximum")
+            }
+            return UInt64(cap)
+        }
+    }
+
+    /// Per column `x` and group: how many of the group's contributors dominate, `d·v > q·T'`
+    /// with `T'` the group's total clamped to `caps[x]`. `values[j]` holds each contributor's
+    /// value (`n × X`) as judged in its own option of cohort `j` (the last: all contributors).
+    ///
+    /// - Cost: 8 + 3 rounds on `X · groups` totals; 1 round and `n · X` words per cohort; 8 + 2
+    ///   rounds and about 6 words per contributor, column and cohort (and all); 1 round and
+    ///   `X · (cohorts + 1) · groups` words.
+    func dominators(
+        on party: Party, values: [ArithmeticShared], totals: ArithmeticShared, caps: [UInt64], indicators: ArithmeticShared,
+        contributors n: Int
+    ) async throws -> ArithmeticShared {
+        let groups = layout.cohortIndicatorCount + 1, columns = caps.count
+        guard let (numerator, denominator) = plan.dominance, columns > 0, n > 0 else {
+            return .zeros(count: columns * groups, party: party.index)
+        }
+        let capPerEntry = caps.flatMap { [UInt64](repeating: $0, count: groups) }
+        let belowCap = try await party.mostSignificantBits(totals - capPerEntry)
+        let clamped = try await party.select(belowCap, totals, ArithmeticShared.public(capPerEntry, party: party.index))
+        let own = try await ownGroup(on: party, clamped, columns: columns, indicators: indicators, contributors: n)
+        let differences = zip(own, values).map { $0 * UInt64(numerator) - $1 * UInt64(denominator) }
+        let signs = try await party.mostSignificantBits(ArithmeticShared.concatenating(differences))
+        let dominant = try await party.arithmetic(signs)
+        return try await countPerGroup(
+            on: party, (0..<own.count).map { j in dominant[(j * n * columns)..<((j + 1) * n * columns)] }, columns: columns,
+            indicators: indicators, contributors: n)
+    }
+
+    /// For each cohort (then all contributors), each contributor's entry of its own option:
+    /// `n × X`, from `x` with entries `column · groups + group`. A secret matrix product of the
+    /// indicator rows with the options' entries (the options as rows of
+    /// ``Party/transposedProduct(_:columns:_:columns:)``); for all contributors a public copy.
+    ///
+    /// - Cost: 1 round, `n · X` words per cohort.
+    func ownGroup(
+        on party: Party, _ x: ArithmeticShared, columns: Int, indicators: ArithmeticShared, contributors n: Int
+    ) async throws -> [ArithmeticShared] {
+        let groups = layout.cohortIndicatorCount + 1
+        var result: [ArithmeticShared] = []
+        for block in layout.cohorts {
+            let first = block.firstPosition - 2 * layout.cellCount
+            let options = first..<(first + block.options)
+            guard n > 0, columns > 0 else {
+                result.append(.zeros(count: n * columns, party: party.index))
+                continue
+            }
+            let a = indicators.gathering(options.flatMap { k in (0..<n).map { $0 * groups + k } })
+            let b = x.gathering(options.flatMap { k in (0..<columns).map { $0 * groups + k } })
+            result.append(try await party.transposedProduct(a, columns: n, b, columns: columns))
+        }
+        result.append(x.gathering((0..<n).flatMap { _ in (0..<columns).map { $0 * groups + groups - 1 } }))
+        return result
+    }
+
+    /// Per column and group, the sum over the group's contributors of their 0/1 entries, where
+    /// `perCohort[j]` (`n × X`) is what each contributor has in its own option of cohort `j`
+    /// (the last: all contributors); each group reads its own cohort's.
+    ///
+    /// - Cost: 1 round, `X · (cohorts + 1) · groups` words.
+    func countPerGroup(
+        on party: Party, _ perCohort: [ArithmeticShared], columns: Int, indicators: ArithmeticShared, contributors n: Int
+    ) async throws -> ArithmeticShared {
+        let groups = layout.cohortIndicatorCount + 1, cohorts = perCohort.count
+        guard n > 0, columns > 0 else { return .zeros(count: columns * groups, party: party.index) }
+        let all = ArithmeticShared.concatenating(perCohort)
+        let rows = all.gathering((0..<n).flatMap { r in
+            (0..<cohorts).flatMap { j in (0..<columns).map { j * n * columns + r * columns + $0 } }
+        })
+        let counts = try await party.transposedProduct(rows, columns: cohorts * columns, indicators, columns: groups)
+        var cohortOfGroup: [Int] = []
+        for (j, block) in layout.cohorts.enumerated() { cohortOfGroup += [Int](repeating: j, count: block.options) }
+        cohortOfGroup.append(cohorts - 1)
+        return counts.gathering((0..<columns).flatMap { x in (0..<groups).map { g in (cohortOfGroup[g] * columns + x) * groups + g } })
     }
 }
 

@@ -134,7 +134,9 @@ public struct StudyComputation: Sendable {
         }
         let totals = try await secretTotals(
             on: party, values: values, presence: presence, indicators: indicators, contributors: contributors)
-        let flags = try await suppression(on: party, totals: totals, values: totals.extendedValues, indicators: indicators, contributors: contributors)
+        let flags = try await suppression(
+            on: party, totals: totals, values: totals.extendedValues, baseValues: values, presence: presence,
+            indicators: indicators, contributors: contributors)
 
         // Everything revealed is multiplied by "kept": a suppressed cell's numbers become 0
         // before anything is opened.

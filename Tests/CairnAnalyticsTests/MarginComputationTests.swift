@@ -80,6 +80,56 @@ struct MarginComputationTests {
         SuppressionFixtures.expectEqual(results, StudyComputation(definition: definition).reference(vectors: vectors))
     }
 
+    /// Contributors who each fill in the cells listed (team, column) with 2 employees, and every
+    /// contributor the male columns and Sales B/F, so that those are revealed.
+    static func sparse(_ definition: StudyDefinition, _ filled: [[(Int, Int)]]) throws -> [[UInt64]] {
+        try filled.enumerated().map { r, cells in
+            var employees: [[Int64?]] = [[nil, 2, nil, 2], [nil, 2, 2, 2]]
+            for (row, column) in cells { employees[row][column] = 2 }
+            return try Self.vector(definition, employees: employees, pay: 1_000 + Int64(r))
+        }
+    }
+
+    @Test("two withheld cells of one contributor each: their residual of 2 is below 3, so the margin is withheld")
+    func residualTooSmall() async throws {
+        let definition = Self.study()
+        let vectors = try Self.sparse(definition, [[(0, 0)], [(0, 2)], [], [], []])
+        let results = try await SuppressionFixtures.run(definition, vectors)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 0, column: 0)?.suppressed == true)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 0, column: 2)?.suppressed == true)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 0, column: 0, margin: "byGender")?.suppressed == true)
+        SuppressionFixtures.expectEqual(results, StudyComputation(definition: definition).reference(vectors: vectors))
+    }
+
+    @Test("withheld cells whose residual passes the rules (4 contributors) do not withhold the margin")
+    func residualLargeEnough() async throws {
+        let definition = Self.study()
+        let vectors = try Self.sparse(definition, [[(0, 0)], [(0, 0)], [(0, 2)], [(0, 2)], []])
+        let results = try await SuppressionFixtures.run(definition, vectors)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 0, column: 0)?.suppressed == true)
+        let margin = try #require(SuppressionFixtures.cell(results, table: "pay", row: 0, column: 0, margin: "byGender"))
+        #expect(!margin.suppressed && margin.contributors == 4 && margin.sum == 2 * (1_000 + 1_001 + 1_002 + 1_003))
+        SuppressionFixtures.expectEqual(results, StudyComputation(definition: definition).reference(vectors: vectors))
+    }
+
+    @Test("nested margins: a margin withheld by the guard does not leak through its parent")
+    func nested() async throws {
+        let definition = Self.study()
+        // (Eng, F): A/F by a and b, B/F by c: residual of 3, revealed. (Sales, F): A/F by d
+        // alone: withheld by the guard. (All, F)'s cells leave a residual of 4 (a, b, c, d), but
+        // minus the revealed (Eng, F) it leaves (Sales, F), and minus Sales B/F, d's figure.
+        let vectors = try Self.sparse(definition, [[(0, 0)], [(0, 0)], [(0, 2)], [(1, 0)], []])
+        let results = try await SuppressionFixtures.run(definition, vectors)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 0, column: 0, margin: "byGender")?.suppressed == false)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 1, column: 0, margin: "byGender")?.suppressed == true)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 1, column: 2)?.suppressed == false)
+        #expect(SuppressionFixtures.cell(results, table: "pay", row: 2, column: 0, margin: "byGender")?.suppressed == true)
+        let plan = StudyComputation(definition: definition).plan
+        let allFemale = try #require(plan.cells.firstIndex { $0.margin == "byGender" && $0.table == "pay" && $0.row == 2 && $0.column == 0 })
+        #expect(plan.levels.joined().filter { $0.margin == allFemale }.count == 2, "its cells, and the teams' margin cells")
+        SuppressionFixtures.expectEqual(results, StudyComputation(definition: definition).reference(vectors: vectors))
+    }
+
     @Test("seeded random studies with margins, cohorts and dominance: the parties reveal the reference", arguments: [0, 1, 2, 3, 64, 65])
     func random(contributors: Int) async throws {
         let definition = Self.study(minimum: 3, dominance: 70)

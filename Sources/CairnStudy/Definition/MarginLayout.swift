@@ -10,6 +10,9 @@ public struct MarginLayout: Sendable, Equatable {
     public struct Group: Sendable, Equatable {
         public var label: String
         public var members: [Int]
+        /// Which of the axis's groupings (``StudyDefinition/Grouping/parts``) made it: the groups
+        /// of one grouping cover the axis once.
+        public var grouping: Int = 0
     }
 
     /// One margin cell.
@@ -21,6 +24,11 @@ public struct MarginLayout: Sendable, Equatable {
         public var column: Int
         /// The numbers (``CellLayout`` order) of the table cells it adds up, ascending.
         public var baseCells: [Int]
+        /// Its family: the margin cells of one table made by the same row and column groupings,
+        /// which cover the table once.
+        public var family: String { "\(margin)/\(table)/\(rowGrouping)/\(columnGrouping)" }
+        var rowGrouping: Int
+        var columnGrouping: Int
     }
 
     /// One margin's groups (the same for all its tables).
@@ -50,7 +58,9 @@ public struct MarginLayout: Sendable, Equatable {
                         let base = rowGroup.members.flatMap { row in
                             columnGroup.members.map { block.firstCell + row * block.columns + $0 }
                         }
-                        cells.append(Cell(margin: margin.id, table: table, row: r, column: c, baseCells: base.sorted()))
+                        cells.append(Cell(
+                            margin: margin.id, table: table, row: r, column: c, baseCells: base.sorted(),
+                            rowGrouping: rowGroup.grouping, columnGrouping: columnGroup.grouping))
                     }
                 }
             }
@@ -74,7 +84,9 @@ extension StudyDefinition {
     func groups(_ grouping: Grouping, of labels: Labels) -> [MarginLayout.Group] {
         let resolved = resolve(labels) ?? []
         var groups: [MarginLayout.Group] = []
-        for part in grouping.parts {
+        for (index, part) in grouping.parts.enumerated() {
+            let before = groups.count
+            defer { for k in before..<groups.count { groups[k].grouping = index } }
             switch part {
             case .each:
                 groups += resolved.enumerated().map { MarginLayout.Group(label: $1, members: [$0]) }
