@@ -77,7 +77,12 @@ indirect enum DefinitionSchema: Sendable {
         "cohorts": .array(.object([
             "id": .anything, "question": .anything, "options": .anything, "assignedBy": .anything,
         ])),
-        "statistics": .object(["compute": .anything, "minimumCellSize": .anything]),
+        "statistics": .object([
+            "compute": .anything, "minimumCellSize": .anything, "dominance": .object(["percent": .anything]),
+        ]),
+        "margins": .array(.object([
+            "id": .anything, "title": .anything, "tables": .anything, "rows": .anything, "columns": .anything,
+        ])),
         "computeParties": .array(.object([
             "id": .anything, "name": .anything, "role": .anything, "address": .anything,
             "submissionKey": .anything, "certificateFingerprint": .anything,
