@@ -89,6 +89,14 @@ struct MarginLayoutTests {
         }
     }
 
+    @Test("margins and a dominance rule written in JSON load as declared")
+    func loads() throws {
+        let definition = try Self.payEquity()
+        let loaded = try StudyDefinition.load(from: try JSONEncoder().encode(definition))
+        #expect(loaded.margins == definition.margins && loaded.statistics.dominance?.percent == 85)
+        #expect(loaded.margins?[0].columns == .init([.part(2)]) && loaded.margins?[1].rows == .init([.each, .all]))
+    }
+
     @Test("margins and dominance need a third compute party")
     func twoParties() throws {
         var definition = try Self.payEquity()
