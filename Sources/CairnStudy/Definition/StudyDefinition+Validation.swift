@@ -95,6 +95,7 @@ extension StudyDefinition {
             report("statistics", "\"minimumCellSize\" is \(size); it must be 1 or more (or left out)")
         }
 
+        problems += comparisonProblems()
         // Compute parties and recipients.
         checkParties(report: report)
 
