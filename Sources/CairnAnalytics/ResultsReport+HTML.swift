@@ -15,6 +15,11 @@ extension ResultsReport {
         return page.render()
     }
 
+    /// The page's own Content Security Policy: it may load nothing at all, and run no script; only
+    /// its inline style applies. Wherever the file is opened (mailed, archived, served), a label
+    /// that slipped past escaping could not fetch or run anything.
+    static let htmlContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
     /// `text` safe inside HTML text and attribute values.
     static func escapeHTML(_ text: String) -> String {
         replacing(in: text) { htmlEntities[$0] }
@@ -45,6 +50,7 @@ private struct HTMLPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="\(ResultsReport.htmlContentSecurityPolicy)">
             <title>Results: \(title)</title>
             <style>\(Self.style)</style>
             </head>
@@ -204,8 +210,9 @@ private struct HTMLPage {
             out += "<text class=\"ratio\" x=\"\(n(width))\" y=\"\(n(y + 13))\" text-anchor=\"end\">\(e(ratio ?? "not enough data"))</text>"
             var barY = y + headingHeight
             if gap.ratio == nil {
-                let why = gap.withheld ? "— not enough data: a total was withheld" : "— not enough data: no employees counted"
-                out += "<text class=\"missing\" x=\"\(n(labelWidth))\" y=\"\(n(barY + 13))\">\(why)</text>"
+                let noEmployees = gap.compare.employees == 0 || gap.with.employees == 0
+                let why = gap.withheld ? "a total was withheld" : noEmployees ? "no employees counted" : "the results hold no totals for it"
+                out += "<text class=\"missing\" x=\"\(n(labelWidth))\" y=\"\(n(barY + 13))\">— not enough data: \(why)</text>"
             } else {
                 for (side, kind) in [(gap.compare, "cmp"), (gap.with, "ref")] {
                     let label = side.label.count > 30 ? String(side.label.prefix(29)) + "…" : side.label
@@ -507,7 +514,7 @@ private struct HTMLPage {
         svg text{font-size:12px;fill:var(--fg)}svg .value{fill:var(--muted)}
         svg .missing{fill:var(--all);font-style:italic}
         svg .bar{fill:var(--bar)}svg .bar.all{fill:var(--all)}svg .axis{stroke:var(--muted);stroke-width:1}
-        .headline{font-size:1.2rem;font-weight:600;max-width:60rem;margin:.4rem 0 .8rem}ul.headline{padding-left:1.2rem}
+        .headline{font-size:1.2rem;font-weight:600;max-width:60rem;margin:.4rem 0 .8rem}ul.headline{padding-left:1.2rem;font-size:1rem}
         .comparison{margin:0 0 1.5rem}.grid td.text{text-align:left}
         svg .group{font-weight:700}svg .ratio{font-weight:700;font-size:13px}
         svg .bar.cmp{fill:var(--fg)}svg .bar.ref{fill:var(--bg);stroke:var(--fg);stroke-width:1.5}
