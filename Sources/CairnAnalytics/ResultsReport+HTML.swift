@@ -62,7 +62,9 @@ private struct HTMLPage {
             """
         header()
         out += "</header>\n<main>\n"
+        // The answers first: the comparisons come before what suppression means and the tables.
         gapsSection()
+        notes()
         for (index, table) in report.tables.enumerated() { section(table, index: index) }
         out += """
             </main>
@@ -91,6 +93,10 @@ private struct HTMLPage {
         }
         out += "<div><dt>Computed by</dt><dd>\(Self.list(parties))</dd></div>\n</dl>\n"
         if let sentence = report.leftOutSentence { out += "<p class=\"note\">\(e(sentence))</p>\n" }
+    }
+
+    /// What suppression means, how the results were computed, and the contents.
+    private mutating func notes() {
         out += "<p class=\"note\">\(suppressionNote())</p>\n"
         out += """
             <p class="privacy">The compute parties computed these results together on secret shares of \
