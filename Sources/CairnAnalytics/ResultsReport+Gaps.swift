@@ -88,7 +88,9 @@ extension ResultsReport {
                 label: label, value: value, contributors: totals.contributors,
                 employees: totals.withheld ? nil : totals.employees, withheld: totals.withheld)
         }
-        /// Everyone in the row group but `column`: the `All` group minus it.
+        /// Everyone in the row group but `column`: the `All` group minus it. Held to the headcount
+        /// part of the minimum like a revealed cell: a difference of revealed totals can cover very
+        /// few people, and the report should not be the place that prints it.
         func others(_ row: String, _ column: String) -> Side {
             let all = totals(row, StudyDefinition.allLabel), group = totals(row, column)
             let withheld = all.withheld || group.withheld
@@ -96,6 +98,11 @@ extension ResultsReport {
             if !withheld {
                 difference.sum = zip(all.sum, group.sum).map { $0 - $1 }
                 difference.employees = zip(all.employees, group.employees).map { $0 - $1 }
+                if let minimum = definition.statistics.minimumCellSize, statistic == .meanPerEmployee,
+                    let employees = difference.employees, employees > 0, employees < Double(minimum)
+                {
+                    difference = Totals(sum: nil, employees: nil, contributors: nil, withheld: true)
+                }
             }
             var side = side(allOthersLabel, difference)
             side.contributors = nil

@@ -132,6 +132,6 @@ extension ResultsReport {
         dollar). "All others" is the All group minus the compared one, worked out from the revealed \
         totals; its contributors are not shown (—) because an employer can have employees in both \
         groups, so they cannot be counted from totals. "Not enough data": a total the comparison \
-        needs was suppressed.
+        needs was suppressed, or all others are fewer employees than the minimum cell size.
         """
 }

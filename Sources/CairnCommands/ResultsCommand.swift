@@ -46,6 +46,9 @@ struct ResultsCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: dir)
         let report = try ResultsReport.load(from: folder)
         if gaps {
+            if cohort != nil || table != nil {
+                throw ValidationError("--gaps shows the study's comparisons for all contributors; leave out --cohort and --table")
+            }
             switch format {
             case .text: return report.gapsText()
             case .csv: return report.gapsCSV()
@@ -76,6 +79,7 @@ struct ResultsCommand: ParsableCommand {
         case .text:
             var text = selected.plainText()
             if cohort == nil { text += Self.cohortHint(report.groupLabels.dropFirst()) }
+            if report.comparisons != nil { text += "\nThe study's comparisons (pay gaps): cairn results --gaps\n" }
             let page = folder.standardizedFileURL.appendingPathComponent(ResultsReport.htmlFileName)
             if FileManager.default.fileExists(atPath: page.path) { text += "\nReport with charts: \(page.path)\n" }
             return text

@@ -86,6 +86,10 @@ def test_cairn_results_gaps(demo, tmp_path):
     assert gaps_csv.splitlines()[0].startswith("comparison,table,statistic,row,compare,with")
     assert gaps_csv == (demo / "gaps.csv").read_bytes().decode().replace("\r\n", "\n")  # text mode reads CRLF as LF
 
+    assert "cairn results --gaps" in cairn("results", "--dir", demo).stdout
+    refused = cairn("results", "--dir", demo, "--gaps", "--cohort", "all", check=False)
+    assert refused.returncode != 0 and "leave out --cohort and --table" in refused.stderr
+
     # Results of a study without comparisons (a file written before them): a plain note, exit 0.
     older = tmp_path / "older"
     older.mkdir()

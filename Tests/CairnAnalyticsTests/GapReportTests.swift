@@ -147,7 +147,7 @@ struct GapReportTests {
                     right = Self.cleartext(employers, job: job) { race, _ in race != gap.compare.label }
                     let everyone = Self.cleartext(employers, job: job) { _, _ in true }
                     // All others is All minus the group: withheld when either is.
-                    rightHidden = everyone.2 < Self.minimum || left.2 < Self.minimum
+                    rightHidden = everyone.2 < Self.minimum || left.2 < Self.minimum || (1..<Int64(Self.minimum)).contains(right.1)
                     #expect(gap.with.contributors == nil)
                 }
                 let hidden = left.2 < Self.minimum || rightHidden
@@ -185,6 +185,30 @@ struct GapReportTests {
             #expect(race.sentence(gap) == "Overall, there is not enough data to compare \(gap.compare.label) employees with all other employees.")
         }
         #expect(report.gapsText().contains("not enough data"))
+    }
+
+    @Test("all others covering fewer employees than the minimum is not enough data, though both totals were revealed")
+    func fewOthers() throws {
+        var employers = Self.employers(seed: 8, count: 6)
+        // In Sales, only White employees but two: an Asian woman at one employer, a Black man at another.
+        for index in employers.indices {
+            for race in ["Asian", "Black"] {
+                for gender in Self.genders {
+                    let key = Employer.key("Sales", race, gender)
+                    let keep = (index == 0 && race == "Asian" && gender == "Female") || (index == 1 && race == "Black" && gender == "Male")
+                    employers[index].employees[key] = keep ? 1 : 0
+                    employers[index].pay[key] = keep ? 50_000 : 0
+                }
+            }
+            for gender in Self.genders {
+                employers[index].employees[Employer.key("Sales", "White", gender)] = 5
+                employers[index].pay[Employer.key("Sales", "White", gender)] = 300_000
+            }
+        }
+        let report = Self.report(employers)
+        let white = try #require(report.comparisons?[1].gaps.first { $0.row == "Sales" && $0.compare.label == "White" })
+        #expect(white.compare.value == 60_000 && white.compare.withheld == false)
+        #expect(white.with.withheld && white.with.value == nil && white.with.employees == nil && white.ratio == nil)
     }
 
     @Test("the sentence a non-statistician reads: cents for every dollar")
