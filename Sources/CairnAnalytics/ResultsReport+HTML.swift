@@ -276,12 +276,7 @@ private struct HTMLPage {
         out += grid(table, group: all, statistic: headline)
         for margin in table.margins ?? [] {
             guard let marginAll = margin.groups.first else { continue }
-            // A margin's groups read like a small table of the same statistics.
-            let totals = ResultsReport.Table(
-                id: table.id, title: "\(table.title), totals \(margin.title.lowercased())", description: nil, kind: table.kind,
-                unit: table.unit, decimalPlaces: table.decimalPlaces, rows: margin.rows, columns: margin.columns,
-                statistics: table.statistics, headcountTable: nil, groups: margin.groups)
-            out += grid(totals, group: marginAll, statistic: headline)
+            out += grid(ResultsReport.marginTable(margin, of: table), group: marginAll, statistic: headline)
         }
         let others = table.statistics.filter { $0 != headline }
         if !others.isEmpty {

@@ -23,6 +23,15 @@ extension ResultsReport {
         }
     }
 
+    /// A margin of `table` shaped as a table of its own (rows and columns are the group labels),
+    /// so that it reads, prints and charts like one.
+    static func marginTable(_ margin: Margin, of table: Table) -> Table {
+        Table(
+            id: table.id, title: "\(table.title), totals \(margin.title.lowercased())", description: nil, kind: table.kind,
+            unit: table.unit, decimalPlaces: table.decimalPlaces, rows: margin.rows, columns: margin.columns,
+            statistics: table.statistics, headcountTable: nil, groups: margin.groups)
+    }
+
     /// The margins of the study that total `table`, in the units of the table, or `nil` if none
     /// does. `revealed(margin, row, column, cohort)` is the computed margin cell, if any.
     static func margins(

@@ -13,7 +13,8 @@ extension ResultsReport {
         ]
         if let leftOutSentence { lines.append(leftOutSentence) }
         var anySuppressed = false, anyUndefined = false
-        for table in tables {
+        // Each table, then its margins as tables of their own.
+        for table in tables.flatMap({ table in [table] + (table.margins ?? []).map { Self.marginTable($0, of: table) } }) {
             for group in table.groups {
                 lines.append("")
                 let (block, suppressed, undefined) = textBlock(table, group: group)

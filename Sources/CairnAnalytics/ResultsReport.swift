@@ -358,7 +358,14 @@ extension ResultsReport {
         var selected = self
         selected.tables = tables.filter { table == nil || $0.id == table }.map { table in
             var table = table
-            if let groups { table.groups = table.groups.filter { groups.contains($0.label) } }
+            if let groups {
+                table.groups = table.groups.filter { groups.contains($0.label) }
+                table.margins = table.margins?.map { margin in
+                    var margin = margin
+                    margin.groups = margin.groups.filter { groups.contains($0.label) }
+                    return margin
+                }
+            }
             return table
         }
         return selected

@@ -297,6 +297,12 @@ struct GapReportTests {
             }
         }
         #expect(rows == 16)
+        // The margins print like tables, after their table.
+        let plain = report.selecting(groups: [ResultsReport.allContributors]).plainText()
+        let table = try #require(plain.range(of: "Pay [pay], in US dollars: All contributors"))
+        let margin = try #require(plain.range(of: "Pay, totals by job and gender [pay], in US dollars: All contributors"))
+        #expect(table.lowerBound < margin.lowerBound)
+
         var none = report
         none.comparisons = nil
         #expect(none.gapsText().contains("declares no comparisons"))
