@@ -15,6 +15,11 @@ extension ResultsReport {
         return page.render()
     }
 
+    /// The page's own Content Security Policy: it may load nothing at all, and run no script; only
+    /// its inline style applies. Wherever the file is opened (mailed, archived, served), a label
+    /// that slipped past escaping could not fetch or run anything.
+    static let htmlContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
     /// `text` safe inside HTML text and attribute values.
     static func escapeHTML(_ text: String) -> String {
         replacing(in: text) { htmlEntities[$0] }
@@ -45,6 +50,7 @@ private struct HTMLPage {
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta http-equiv="Content-Security-Policy" content="\(ResultsReport.htmlContentSecurityPolicy)">
             <title>Results: \(title)</title>
             <style>\(Self.style)</style>
             </head>
@@ -56,6 +62,9 @@ private struct HTMLPage {
             """
         header()
         out += "</header>\n<main>\n"
+        // The answers first: the comparisons come before what suppression means and the tables.
+        gapsSection()
+        notes()
         for (index, table) in report.tables.enumerated() { section(table, index: index) }
         out += """
             </main>
@@ -84,6 +93,10 @@ private struct HTMLPage {
         }
         out += "<div><dt>Computed by</dt><dd>\(Self.list(parties))</dd></div>\n</dl>\n"
         if let sentence = report.leftOutSentence { out += "<p class=\"note\">\(e(sentence))</p>\n" }
+    }
+
+    /// What suppression means, how the results were computed, and the contents.
+    private mutating func notes() {
         out += "<p class=\"note\">\(suppressionNote())</p>\n"
         out += """
             <p class="privacy">The compute parties computed these results together on secret shares of \
@@ -91,8 +104,9 @@ private struct HTMLPage {
             results below were revealed.</p>
 
             """
-        if report.tables.count > 1 {
-            out += "<nav aria-label=\"Tables\"><h2 class=\"toc\">Tables</h2><ol>\n"
+        if report.tables.count > 1 || report.comparisons != nil {
+            out += "<nav aria-label=\"Tables\"><h2 class=\"toc\">Contents</h2><ol>\n"
+            if report.comparisons != nil { out += "<li><a href=\"#gaps\">Comparisons</a></li>\n" }
             for (index, table) in report.tables.enumerated() {
                 out += "<li><a href=\"#t\(index)\">\(e(table.title))</a></li>\n"
             }
@@ -106,12 +120,142 @@ private struct HTMLPage {
         }
         return """
             <strong>What <span class="dash">—</span> means:</strong> the cell was <em>suppressed</em>. \
-            Fewer than \(minimum) contributors filled it in (or, for values per employee, fewer than \
-            \(minimum) employees were counted in it), so its values were withheld: the parties \
-            replaced them with zero before opening anything, and the value was never revealed to \
-            anyone, the analyst included. <span class="na">n/a</span> marks a statistic that is not \
-            defined for the cell, such as a mean per employee where no employees were counted.
+            Fewer than \(minimum) contributors filled it in (for money and months, fewer than \
+            \(minimum) entered a value other than zero; for values per employee, fewer than \
+            \(minimum) employees were counted in it)\(dominanceClause()), so its values were \
+            withheld: the parties replaced them with zero before opening anything, and the value was \
+            never revealed to anyone, the analyst included. \(complementaryClause()) \
+            <span class="na">n/a</span> marks a statistic that is not defined for the cell, such as a \
+            mean per employee where no employees were counted.
             """
+    }
+
+    /// The dominance rule in words, after the minimum, or nothing when the study sets none.
+    private func dominanceClause() -> String {
+        guard let percent = report.dominancePercent else { return "" }
+        return ", or one contributor alone held more than \(ResultsReport.plain(percent))% of a money or months total (so the total would all but reveal that contributor's figure)"
+    }
+
+    /// The complementary rule in words, when the study has margins (totals over cells).
+    private func complementaryClause() -> String {
+        guard report.tables.contains(where: { $0.margins != nil }) else { return "" }
+        return """
+            A total over several cells is also withheld when, together with the cells revealed next \
+            to it, it would give a withheld cell away (a total minus the other cells in it would be \
+            that cell).
+            """
+    }
+
+    // MARK: Comparisons
+
+    /// The comparisons, first on the page: per comparison its overall sentences, a chart of both
+    /// sides' values with the ratio written next to them, and every figure in a table.
+    private mutating func gapsSection() {
+        guard let comparisons = report.comparisons, !comparisons.isEmpty else { return }
+        out += "<section id=\"gaps\" class=\"gaps\" aria-labelledby=\"gaps-h\">\n<h2 id=\"gaps-h\">Comparisons</h2>\n"
+        for (index, comparison) in comparisons.enumerated() {
+            out += "<article class=\"comparison\" id=\"g\(index)\" aria-labelledby=\"g\(index)-h\">\n"
+            out += "<h3 id=\"g\(index)-h\">\(e(comparison.title))</h3>\n"
+            let overall = comparison.overall
+            out += overall.count == 1
+                ? "<p class=\"headline\">\(e(comparison.sentence(overall[0])))</p>\n"
+                : "<ul class=\"headline\">" + overall.map { "<li>\(e(comparison.sentence($0)))</li>" }.joined() + "</ul>\n"
+            // One group of bars per row group when one pair is compared; per compared group,
+            // overall, when each is compared with the others (per row group in the table below).
+            let pairwise = comparison.compare != StudyDefinition.eachWord
+            let charted = pairwise ? overall + comparison.gaps.filter { $0.row != StudyDefinition.allLabel } : overall
+            gapChart(comparison, gaps: charted, byRow: pairwise)
+            out += gapTable(comparison)
+            out += "</article>\n"
+        }
+        out += "<p class=\"note legend\"><strong>How to read these figures.</strong> \(e(ResultsReport.gapsFootnote)) \(suppressionLegend())</p>\n"
+        out += "</section>\n"
+    }
+
+    /// Both suppression rules and the complementary one, in plain words, for the comparisons.
+    private func suppressionLegend() -> String {
+        guard let minimum = report.minimumCellSize else { return "No minimum was set for this study, so nothing was withheld." }
+        return """
+            A total is withheld, and shows as <em>not enough data</em>, when fewer than \(minimum) \
+            contributors are behind it (for money and months, only contributors who entered a value \
+            other than zero count)\(dominanceClause()). \(complementaryClause())
+            """
+    }
+
+    /// A horizontal bar chart as inline SVG: for each gap a heading, a solid bar for the compared
+    /// side and an outlined bar for the other, each with its label and value in text, and the
+    /// ratio written at the right; "not enough data" in place of withheld bars. Black and white
+    /// print tells the two apart by fill and outline, never by colour alone.
+    private mutating func gapChart(_ comparison: ResultsReport.Comparison, gaps: [ResultsReport.Gap], byRow: Bool) {
+        charts += 1
+        let id = "c\(charts)"
+        func heading(_ gap: ResultsReport.Gap) -> String {
+            byRow ? (gap.row == StudyDefinition.allLabel ? "Overall" : gap.row) : gap.compare.label
+        }
+        let sideLabels = gaps.flatMap { [$0.compare.label, $0.with.label] }
+        let labelWidth = Double(min(sideLabels.map(\.count).max() ?? 0, 30)) * 6.6 + 16
+        let width = 760.0, ratioWidth = 150.0, valueWidth = 84.0
+        let plot = width - labelWidth - valueWidth - ratioWidth
+        let high = gaps.flatMap { [$0.compare.value, $0.with.value] }.compactMap { $0 }.max() ?? 0
+        func x(_ value: Double) -> Double { labelWidth + (high > 0 ? max(0, value) / high * plot : 0) }
+        func n(_ value: Double) -> String { String(format: "%.1f", value) }
+        let headingHeight = 18.0, barHeight = 18.0, space = 10.0, top = 4.0
+        let heights = gaps.map { headingHeight + ($0.ratio == nil ? barHeight : 2 * barHeight) + space }
+        let height = top + heights.reduce(0, +)
+        let what = "\(comparison.statistic.heading.lowercased()) of \(comparison.table)"
+        let title = e("\(comparison.title): \(what)")
+        let description = e("For each group, a solid bar for \(gaps.first?.compare.label ?? "the compared group") and an outlined bar for \(gaps.first?.with.label ?? "the others"), with each value and the ratio written out.")
+        out += "<figure class=\"chart gap-chart\">\n"
+        out += "<svg role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" viewBox=\"0 0 \(n(width)) \(n(height))\" width=\"\(n(width))\" height=\"\(n(height))\">\n"
+        out += "<title id=\"\(id)-t\">\(title)</title>\n<desc id=\"\(id)-d\">\(description)</desc>\n"
+        var y = top
+        for (gap, groupHeight) in zip(gaps, heights) {
+            out += "<g class=\"gap\"><title>\(e(comparison.sentence(gap)))</title>"
+            out += "<text class=\"group\" x=\"0\" y=\"\(n(y + 13))\">\(e(heading(gap)))</text>"
+            let ratio = gap.ratio.map { comparison.formattedRatio($0) + (comparison.kind == .money ? " per $1" : "") }
+            out += "<text class=\"ratio\" x=\"\(n(width))\" y=\"\(n(y + 13))\" text-anchor=\"end\">\(e(ratio ?? "not enough data"))</text>"
+            var barY = y + headingHeight
+            if gap.ratio == nil {
+                let noEmployees = gap.compare.employees == 0 || gap.with.employees == 0
+                let why = gap.withheld ? "a total was withheld" : noEmployees ? "no employees counted" : "the results hold no totals for it"
+                out += "<text class=\"missing\" x=\"\(n(labelWidth))\" y=\"\(n(barY + 13))\">— not enough data: \(why)</text>"
+            } else {
+                for (side, kind) in [(gap.compare, "cmp"), (gap.with, "ref")] {
+                    let label = side.label.count > 30 ? String(side.label.prefix(29)) + "…" : side.label
+                    out += "<text class=\"label\" x=\"\(n(labelWidth - 6))\" y=\"\(n(barY + 13))\" text-anchor=\"end\">\(e(label))</text>"
+                    if let value = side.value {
+                        let end = x(value)
+                        out += "<rect class=\"bar \(kind)\" x=\"\(n(labelWidth))\" y=\"\(n(barY + 3))\" width=\"\(n(max(end - labelWidth, 1)))\" height=\"13\"/>"
+                        out += "<text class=\"value\" x=\"\(n(end + 4))\" y=\"\(n(barY + 13))\">\(e(comparison.formatted(value)))</text>"
+                    }
+                    barY += barHeight
+                }
+            }
+            out += "</g>\n"
+            y += groupHeight
+        }
+        out += "</svg>\n<figcaption>\(title). \(description)</figcaption>\n</figure>\n"
+    }
+
+    /// Every gap of a comparison as a table: both sides, the ratio, contributors and employees.
+    private func gapTable(_ comparison: ResultsReport.Comparison) -> String {
+        let rowsFirst = comparison.gaps.filter { $0.row == StudyDefinition.allLabel } + comparison.gaps.filter { $0.row != StudyDefinition.allLabel }
+        var html = "<details class=\"figures\"><summary>Every figure: \(e(comparison.title))</summary>\n<div class=\"scroll\"><table class=\"grid\">\n"
+        html += "<caption>\(e(comparison.title)): \(e(comparison.statistic.heading.lowercased()))"
+            + (comparison.unit.isEmpty ? "" : " (\(e(comparison.unit)))") + "</caption>\n"
+        html += "<thead><tr><th scope=\"col\">Group of rows</th><th scope=\"col\">Compared</th><th scope=\"col\">Value</th>"
+            + "<th scope=\"col\">With</th><th scope=\"col\">Value</th><th scope=\"col\">Ratio</th>"
+            + "<th scope=\"col\">Contributors</th><th scope=\"col\">Employees</th></tr></thead>\n<tbody>\n"
+        func count(_ value: Double?) -> String { value.map { ResultsReport.grouped($0, fractionDigits: 0) } ?? "—" }
+        for gap in rowsFirst {
+            html += "<tr><th scope=\"row\">\(e(gap.row))</th><td class=\"text\">\(e(gap.compare.label))</td>"
+            html += "<td>\(e(gap.compare.value.map(comparison.formatted) ?? "—"))</td><td class=\"text\">\(e(gap.with.label))</td>"
+            html += "<td>\(e(gap.with.value.map(comparison.formatted) ?? "—"))</td>"
+            html += gap.ratio.map { "<td>\(e(comparison.formattedRatio($0)))</td>" } ?? "<td class=\"suppressed\">not enough data</td>"
+            html += "<td>\(count(gap.compare.contributors.map(Double.init))) / \(count(gap.with.contributors.map(Double.init)))</td>"
+            html += "<td>\(count(gap.compare.employees)) / \(count(gap.with.employees))</td></tr>\n"
+        }
+        return html + "</tbody>\n</table></div>\n</details>\n"
     }
 
     // MARK: Tables
@@ -130,6 +274,10 @@ private struct HTMLPage {
         }
         charts(table, headline: headline, all: all)
         out += grid(table, group: all, statistic: headline)
+        for margin in table.margins ?? [] {
+            guard let marginAll = margin.groups.first else { continue }
+            out += grid(ResultsReport.marginTable(margin, of: table), group: marginAll, statistic: headline)
+        }
         let others = table.statistics.filter { $0 != headline }
         if !others.isEmpty {
             out += "<details><summary>\(others.map(\.heading).joined(separator: ", ")): \(e(all.label))</summary>\n"
@@ -367,7 +515,13 @@ private struct HTMLPage {
         svg text{font-size:12px;fill:var(--fg)}svg .value{fill:var(--muted)}
         svg .missing{fill:var(--all);font-style:italic}
         svg .bar{fill:var(--bar)}svg .bar.all{fill:var(--all)}svg .axis{stroke:var(--muted);stroke-width:1}
-        @media print{body{max-width:none;padding:0}details{display:block}.scroll{overflow:visible}}
+        .headline{font-size:1.2rem;font-weight:600;max-width:60rem;margin:.4rem 0 .8rem}ul.headline{padding-left:1.2rem;font-size:1rem}
+        .comparison{margin:0 0 1.5rem}.grid td.text{text-align:left}
+        svg .group{font-weight:700}svg .ratio{font-weight:700;font-size:13px}
+        svg .bar.cmp{fill:var(--fg)}svg .bar.ref{fill:var(--bg);stroke:var(--fg);stroke-width:1.5}
+        @media print{body{max-width:none;padding:0;color:#000;background:#fff}details{display:block}.scroll{overflow:visible}\
+        svg text{fill:#000}svg .bar,svg .bar.cmp{fill:#000}svg .bar.ref{fill:#fff;stroke:#000}svg .missing{fill:#000}\
+        .note{background:#fff;border-left-color:#000}.grid td.suppressed{background:#fff;color:#000}}
 
         """
 }

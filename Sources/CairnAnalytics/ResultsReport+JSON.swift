@@ -13,10 +13,12 @@ extension ResultsReport {
             ("contributors", .number(Double(contributors))),
             ("leftOut", JSON(leftOut.map(Double.init))),
             ("minimumCellSize", JSON(minimumCellSize.map(Double.init))),
+            ("dominancePercent", JSON(dominancePercent)),
             ("computeParties", .array(computeParties.map {
                 .object([("id", .string($0.id)), ("name", .string($0.name)), ("role", .string($0.role.rawValue))])
             })),
             ("tables", .array(tables.map(Self.json))),
+            ("comparisons", comparisons.map { .array($0.map(Self.json)) } ?? .absent),
         ]).write(to: &text, indent: "")
         return Data((text + "\n").utf8)
     }
@@ -29,18 +31,51 @@ extension ResultsReport {
             ("rows", .array(table.rows.map(JSON.string))), ("columns", .array(table.columns.map(JSON.string))),
             ("statistics", .array(table.statistics.map { .string($0.rawValue) })),
             ("headcountTable", JSON(table.headcountTable)),
-            ("groups", .array(table.groups.map { group in
-                .object([
-                    ("label", .string(group.label)), ("cohort", JSON(group.cohort)), ("option", JSON(group.option)),
-                    ("cells", .array(group.cells.map { cell in
-                        .object([
-                            ("row", .string(cell.row)), ("column", .string(cell.column)), ("suppressed", .bool(cell.suppressed)),
-                            ("contributors", JSON(cell.contributors.map(Double.init))), ("sum", JSON(cell.sum)),
-                            ("mean", JSON(cell.mean)), ("meanPerEmployee", JSON(cell.meanPerEmployee)),
-                            ("standardDeviation", JSON(cell.standardDeviation)),
-                        ])
-                    })),
-                ])
+            ("groups", json(table.groups)),
+            ("margins", table.margins.map { margins in
+                .array(margins.map { margin in
+                    .object([
+                        ("id", .string(margin.id)), ("title", .string(margin.title)),
+                        ("rows", .array(margin.rows.map(JSON.string))), ("columns", .array(margin.columns.map(JSON.string))),
+                        ("groups", json(margin.groups)),
+                    ])
+                })
+            } ?? .absent),
+        ])
+    }
+
+    private static func json(_ groups: [Group]) -> JSON {
+        .array(groups.map { group in
+            .object([
+                ("label", .string(group.label)), ("cohort", JSON(group.cohort)), ("option", JSON(group.option)),
+                ("cells", .array(group.cells.map { cell in
+                    .object([
+                        ("row", .string(cell.row)), ("column", .string(cell.column)), ("suppressed", .bool(cell.suppressed)),
+                        ("contributors", JSON(cell.contributors.map(Double.init))),
+                        ("nonzeroContributors", JSON(cell.nonzeroContributors.map(Double.init))), ("sum", JSON(cell.sum)),
+                        ("mean", JSON(cell.mean)), ("meanPerEmployee", JSON(cell.meanPerEmployee)),
+                        ("standardDeviation", JSON(cell.standardDeviation)),
+                    ])
+                })),
+            ])
+        })
+    }
+
+    private static func json(_ comparison: Comparison) -> JSON {
+        func side(_ side: Side) -> JSON {
+            .object([
+                ("label", .string(side.label)), ("value", JSON(side.value)),
+                ("contributors", JSON(side.contributors.map(Double.init))), ("employees", JSON(side.employees)),
+                ("withheld", .bool(side.withheld)),
+            ])
+        }
+        return .object([
+            ("id", .string(comparison.id)), ("title", .string(comparison.title)), ("margin", .string(comparison.margin)),
+            ("table", .string(comparison.table)), ("statistic", .string(comparison.statistic.rawValue)),
+            ("compare", .string(comparison.compare)), ("with", .string(comparison.with)),
+            ("kind", .string(comparison.kind.rawValue)), ("unit", .string(comparison.unit)),
+            ("gaps", .array(comparison.gaps.map { gap in
+                .object([("row", .string(gap.row)), ("compare", side(gap.compare)), ("with", side(gap.with)), ("ratio", JSON(gap.ratio))])
             })),
         ])
     }

@@ -13,6 +13,8 @@ import Foundation
 /// | `results.json` | this report, self-describing; ``load(from:)`` reads it back |
 /// | `results.csv` | one record per cell per group, for spreadsheets (``csv()``) |
 /// | `report.html` | one self-contained page with tables and charts, readable offline (``html()``) |
+/// | `margins.csv` | one record per margin cell per group, when the study declares margins (``marginsCSV()``) |
+/// | `gaps.csv` | one record per comparison per group compared, when it declares comparisons (``gapsCSV()``) |
 ///
 /// Values are stored in the ring scaled by 10^`decimalPlaces` (see ``CellLayout``); the report
 /// divides that back out, so a `number` table with two decimal places shows `2.5`, not `250`.
@@ -22,6 +24,8 @@ public struct ResultsReport: Codable, Sendable, Equatable {
     public static let jsonFileName = "results.json"
     public static let csvFileName = "results.csv"
     public static let htmlFileName = "report.html"
+    public static let marginsCSVFileName = "margins.csv"
+    public static let gapsCSVFileName = "gaps.csv"
     /// The label of the group of all contributors.
     public static let allContributors = "All contributors"
 
@@ -39,9 +43,15 @@ public struct ResultsReport: Codable, Sendable, Equatable {
     /// Cells that fewer contributors filled in (or, for tables with a headcount, with a smaller
     /// summed headcount) were suppressed; `nil` if the study sets no minimum.
     public var minimumCellSize: Int?
+    /// The dominance rule: a money or months cell was also suppressed when its largest
+    /// contributor held more than this percentage of its total; `nil` if the study sets none.
+    public var dominancePercent: Double?
     /// The organizations that computed the results, in party order.
     public var computeParties: [ComputeParty]
     public var tables: [Table]
+    /// The study's comparisons (``Comparison``), computed from the margins' revealed totals for
+    /// all contributors; `nil` when the study declares none (and in files written before them).
+    public var comparisons: [Comparison]?
 
     /// The study the results are of.
     public struct Study: Codable, Sendable, Equatable {
@@ -76,6 +86,8 @@ public struct ResultsReport: Codable, Sendable, Equatable {
         public var headcountTable: String?
         /// ``ResultsReport/allContributors`` first, then each cohort option.
         public var groups: [Group]
+        /// The study's margins that total this table, in the study's order; `nil` if none does.
+        public var margins: [Margin]?
     }
 
     /// The cells of a table for a group of contributors.
@@ -100,15 +112,19 @@ public struct ResultsReport: Codable, Sendable, Equatable {
         public var suppressed: Bool
         /// The number of contributors who filled the cell in.
         public var contributors: Int?
+        /// For money and months: the contributors whose value is not zero, the ones that count
+        /// towards the minimum cell size.
+        public var nonzeroContributors: Int?
         public var sum: Double?
         public var mean: Double?
         public var meanPerEmployee: Double?
         public var standardDeviation: Double?
 
         public init(
-            row: String, column: String, suppressed: Bool, contributors: Int? = nil, sum: Double? = nil,
-            mean: Double? = nil, meanPerEmployee: Double? = nil, standardDeviation: Double? = nil
+            row: String, column: String, suppressed: Bool, contributors: Int? = nil, nonzeroContributors: Int? = nil,
+            sum: Double? = nil, mean: Double? = nil, meanPerEmployee: Double? = nil, standardDeviation: Double? = nil
         ) {
+            self.nonzeroContributors = nonzeroContributors
             self.row = row
             self.column = column
             self.suppressed = suppressed
@@ -148,14 +164,15 @@ extension ResultsReport {
         self.contributors = contributors
         leftOut = results.leftOut
         minimumCellSize = definition.statistics.minimumCellSize
+        dominancePercent = definition.dominancePercent
         computeParties = definition.computeParties.map { ComputeParty(id: $0.id, name: $0.name, role: $0.role) }
 
         struct Key: Hashable {
-            var table: String, row: Int, column: Int, cohort: String?
+            var table: String, row: Int, column: Int, cohort: String?, margin: String? = nil
         }
         var revealed: [Key: StudyResults.Cell] = [:]
         for cell in results.cells {
-            revealed[Key(table: cell.table, row: cell.row, column: cell.column, cohort: cell.cohort)] = cell
+            revealed[Key(table: cell.table, row: cell.row, column: cell.column, cohort: cell.cohort, margin: cell.margin)] = cell
         }
         let groups: [(label: String, cohort: String?, option: String?)] = [(Self.allContributors, nil, nil)]
             + definition.allCohorts.flatMap { cohort in cohort.options.map { ("\(cohort.id): \($0)", cohort.id, $0) } }
@@ -184,8 +201,13 @@ extension ResultsReport {
                         }
                     }
                     return Group(label: group.label, cohort: group.cohort, option: group.option, cells: cells)
+                },
+                margins: Self.margins(of: table, definition: definition, groups: groups, scale: scales) { margin, row, column, cohort in
+                    revealed[Key(table: table.id, row: row, column: column, cohort: cohort, margin: margin)]
                 })
         }
+        let declared = definition.allComparisons
+        comparisons = declared.isEmpty ? nil : declared.map { Self.comparison(of: $0, definition: definition, tables: tables) }
     }
 
     /// A revealed cell in the table's unit; a suppressed cell keeps no value.
@@ -193,7 +215,7 @@ extension ResultsReport {
         guard let result, !result.suppressed else { return Cell(row: row, column: column, suppressed: result != nil) }
         return Cell(
             row: row, column: column, suppressed: false, contributors: result.contributors,
-            sum: result.sum.map { Double($0) / scale }, mean: result.mean.map { $0 / scale },
+            nonzeroContributors: result.nonzeroContributors, sum: result.sum.map { Double($0) / scale }, mean: result.mean.map { $0 / scale },
             meanPerEmployee: result.meanPerEmployee.map { $0 / scale },
             standardDeviation: result.standardDeviation.map { $0 / scale })
     }
@@ -229,16 +251,20 @@ public enum ResultsReportError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 extension ResultsReport {
-    /// Writes `results.json`, `results.csv` and `report.html` into `folder`, creating it if needed
-    /// and replacing files of those names. The folder is made `0700` before anything is written
+    /// Writes `results.json`, `results.csv` and `report.html` into `folder` (and `margins.csv`
+    /// and `gaps.csv` when the study has margins and comparisons), creating it if needed and
+    /// replacing files of those names. The folder is made `0700` before anything is written
     /// into it, and the files `0600`: the results are the analyst's alone.
     public func write(to folder: URL) throws {
         let files = FileManager.default
         try files.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
-        for (name, data) in [
-            (Self.jsonFileName, try jsonData()), (Self.csvFileName, Data(csv().utf8)), (Self.htmlFileName, Data(html().utf8)),
-        ] {
+        var contents = [
+            (Self.jsonFileName, jsonData()), (Self.csvFileName, Data(csv().utf8)), (Self.htmlFileName, Data(html().utf8)),
+        ]
+        if tables.contains(where: { $0.margins != nil }) { contents.append((Self.marginsCSVFileName, Data(marginsCSV().utf8))) }
+        if comparisons != nil { contents.append((Self.gapsCSVFileName, Data(gapsCSV().utf8))) }
+        for (name, data) in contents {
             let url = folder.appendingPathComponent(name)
             try data.write(to: url, options: .atomic)
             try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
@@ -272,6 +298,13 @@ extension ResultsReport {
                 throw .unreadable(
                     path: path,
                     reason: "table \(table.id), \(group.label): \(group.cells.count) cells for \(table.rows.count) rows × \(table.columns.count) columns")
+            }
+            for margin in table.margins ?? [] {
+                for group in margin.groups where group.cells.count != margin.rows.count * margin.columns.count {
+                    throw .unreadable(
+                        path: path,
+                        reason: "table \(table.id), margin \(margin.id), \(group.label): \(group.cells.count) cells for \(margin.rows.count) rows × \(margin.columns.count) columns")
+                }
             }
         }
         return report
@@ -325,7 +358,14 @@ extension ResultsReport {
         var selected = self
         selected.tables = tables.filter { table == nil || $0.id == table }.map { table in
             var table = table
-            if let groups { table.groups = table.groups.filter { groups.contains($0.label) } }
+            if let groups {
+                table.groups = table.groups.filter { groups.contains($0.label) }
+                table.margins = table.margins?.map { margin in
+                    var margin = margin
+                    margin.groups = margin.groups.filter { groups.contains($0.label) }
+                    return margin
+                }
+            }
             return table
         }
         return selected

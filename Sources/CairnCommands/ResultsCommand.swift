@@ -12,7 +12,8 @@ struct ResultsCommand: ParsableCommand {
             Prints each table, one line per cell, with the statistics the study computes. Text \
             shows all contributors unless --cohort chooses a cohort option; csv and json print \
             every group unless --cohort chooses one. The same folder holds report.html, with \
-            charts, for reading in a browser.
+            charts, for reading in a browser. --gaps shows the comparisons the study declares \
+            (for example women's pay per employee against men's) instead of the tables.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -33,6 +34,9 @@ struct ResultsCommand: ParsableCommand {
     @Option(help: "How to print the results: aligned text for reading, or csv or json for other programs.")
     var format: Format = .text
 
+    @Flag(help: "Show the study's comparisons (pay gaps) instead of its tables.")
+    var gaps = false
+
     func run() throws {
         print(try output(), terminator: "")
     }
@@ -41,6 +45,19 @@ struct ResultsCommand: ParsableCommand {
     func output() throws -> String {
         let folder = URL(fileURLWithPath: dir)
         let report = try ResultsReport.load(from: folder)
+        if gaps {
+            if cohort != nil || table != nil {
+                throw ValidationError("--gaps shows the study's comparisons for all contributors; leave out --cohort and --table")
+            }
+            switch format {
+            case .text: return report.gapsText()
+            case .csv: return report.gapsCSV()
+            case .json:
+                var selected = report
+                selected.tables = []
+                return String(decoding: selected.jsonData(), as: UTF8.self)
+            }
+        }
         if let table, report.table(table) == nil {
             throw ValidationError("no table \"\(table)\" in the results; the tables are: \(report.tables.map(\.id).joined(separator: ", "))")
         }
@@ -62,6 +79,7 @@ struct ResultsCommand: ParsableCommand {
         case .text:
             var text = selected.plainText()
             if cohort == nil { text += Self.cohortHint(report.groupLabels.dropFirst()) }
+            if report.comparisons != nil { text += "\nThe study's comparisons (pay gaps): cairn results --gaps\n" }
             let page = folder.standardizedFileURL.appendingPathComponent(ResultsReport.htmlFileName)
             if FileManager.default.fileExists(atPath: page.path) { text += "\nReport with charts: \(page.path)\n" }
             return text

@@ -5,7 +5,11 @@ import CairnStudy
 /// money and months that scale with the headcount, so that the study's validation and cross-table
 /// rules hold. Employers differ in how many cells they fill, and some columns are rare everywhere,
 /// so that some cells have too few contributors, as in a real study. Cells without people are left
-/// empty where the rules allow it. Not cryptographic: a public, seeded generator.
+/// empty where the rules allow it. Pay has the gaps real studies find: per employee, women are paid
+/// about 80–85% of what men are paid in the same job category and people of most races and
+/// ethnicities less than White employees (``payFactor(ofColumn:)``); higher rows (the EEO-1 list
+/// starts with executives) pay more; some employers pay no performance pay at all. Not
+/// cryptographic: a public, seeded generator.
 struct SimulatedTables {
     let definition: StudyDefinition
     /// How common each column is, by column count and index: the same for every contributor.
@@ -28,6 +32,9 @@ struct SimulatedTables {
     func make(using generator: inout SplitMix64, linkCohorts: [String: String] = [:]) -> FilledTables {
         let tables = definition.tables
         let density = 0.4 + Double(generator.next() % 60) / 100
+        // How well this employer pays, and whether it pays performance pay (bonuses) at all.
+        let employerPay = 0.8 + Double(generator.next() % 41) / 100
+        let paysBonus = generator.next() % 5 < 3
         // One headcount grid per shape, shared by every table of that shape, so that zero-together
         // rules between a headcount table and its money tables hold.
         var headcounts: [String: [[Int64]]] = [:]
@@ -53,6 +60,7 @@ struct SimulatedTables {
         for table in ordered {
             let rows = definition.rowLabels(of: table).count, columns = definition.columnLabels(of: table).count
             let people = headcountGrid(rows: rows, columns: columns)
+            let columnLabels = definition.columnLabels(of: table)
             var grid: [[Int64]] = [], text: [[String?]] = []
             for row in 0..<rows {
                 var line: [Int64] = [], textLine: [String?] = []
@@ -61,12 +69,15 @@ struct SimulatedTables {
                     var value: Int64
                     switch table.kind {
                     case .count: value = n
-                    case .money: value = n * Int64(30_000 + generator.next() % 130_000)
+                    case .money:
+                        let noise = 0.9 + Double(generator.next() % 21) / 100
+                        let perEmployee = rowPay(row, of: rows) * employerPay * noise * payFactor(ofColumn: columnLabels[column])
+                        value = n * Int64(perEmployee.rounded())
                     case .months: value = n * Int64(6 + generator.next() % 234)
                     case .number: value = Int64(generator.next() % 101)
                     }
                     if let cap = capped[table.id], let limit = values[cap]?[row][column] {
-                        value = limit * Int64(generator.next() % 11) / 100
+                        value = paysBonus ? limit * Int64(generator.next() % 11) / 100 : 0
                     }
                     let rules = definition.cellRules(table: table, row: row, column: column)
                     if let maximum = rules.maximum { value = min(value, Int64(maximum)) }
@@ -89,4 +100,25 @@ struct SimulatedTables {
         }
         return FilledTables(tables: filled, cohorts: cohorts)
     }
+
+    /// Pay per employee in row `row` of `rows` before the other factors: from $155,000 in the
+    /// first row down to $45,000 in the last.
+    private func rowPay(_ row: Int, of rows: Int) -> Double {
+        rows <= 1 ? 80_000 : 45_000 + 110_000 * Double(rows - 1 - row) / Double(rows - 1)
+    }
+
+    /// How a column's pay per employee compares with that of White men, from the gender and the
+    /// race/ethnicity its label names (each part of a combined label, e.g. `Asian / Female`);
+    /// 1 for labels that name neither. Roughly the gaps US pay-equity studies report.
+    func payFactor(ofColumn label: String) -> Double {
+        label.components(separatedBy: StudyDefinition.Labels.combinationSeparator).reduce(1.0) { factor, part in
+            factor * (Self.payFactors[part.lowercased()] ?? 1)
+        }
+    }
+
+    private static let payFactors: [String: Double] = [
+        "female": 0.83, "women": 0.83, "non-binary": 0.88,
+        "hispanic or latino": 0.86, "black or african american": 0.84, "native hawaiian or other pacific islander": 0.88,
+        "asian": 1.03, "american indian or alaska native": 0.85, "two or more races": 0.93, "other/unknown": 0.95,
+    ]
 }

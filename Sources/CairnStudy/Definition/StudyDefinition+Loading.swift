@@ -77,11 +77,11 @@ indirect enum DefinitionSchema: Sendable {
         "cohorts": .array(.object([
             "id": .anything, "question": .anything, "options": .anything, "assignedBy": .anything,
         ])),
-        "statistics": .object([
-            "compute": .anything, "minimumCellSize": .anything, "dominance": .object(["percent": .anything]),
-        ]),
-        "margins": .array(.object([
-            "id": .anything, "title": .anything, "tables": .anything, "rows": .anything, "columns": .anything,
+        "statistics": .object(["compute": .anything, "minimumCellSize": .anything, "dominance": .object(["percent": .anything])]),
+        "margins": .array(.object(["id": .anything, "title": .anything, "tables": .anything, "rows": .anything, "columns": .anything])),
+        "comparisons": .array(.object([
+            "id": .anything, "title": .anything, "margin": .anything, "table": .anything, "statistic": .anything,
+            "compare": .anything, "with": .anything,
         ])),
         "computeParties": .array(.object([
             "id": .anything, "name": .anything, "role": .anything, "address": .anything,
@@ -155,6 +155,7 @@ indirect enum DefinitionSchema: Sendable {
                 let singular: [String: String] = [
                     "tables": "table", "rules": "rule", "cohorts": "cohort", "computeParties": "compute party",
                     "overrides": "override", "recipients": "recipient", "compute": "statistic", "options": "option",
+                    "margins": "margin", "comparisons": "comparison",
                 ]
                 let noun = singular[key] ?? "\(key) entry"
                 if let id = (item as? [String: Any])?["id"] as? String, !id.isEmpty {

@@ -97,6 +97,7 @@ extension StudyDefinition {
 
         checkDominance(report: report)
         checkMargins(report: report)
+        problems += comparisonProblems()
 
         // Compute parties and recipients.
         checkParties(report: report)
