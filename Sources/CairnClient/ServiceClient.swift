@@ -261,7 +261,7 @@ public struct ServiceClient: Sendable {
             let response = try await http.execute(request, timeout: timeout)
             return (response, try await response.body.collect(upTo: Self.maximumAnswerBytes))
         } catch {
-            throw ServiceError(status: nil, message: "cannot reach the study service at \(baseURL) (\(error))")
+            throw ServiceError(status: nil, message: ConnectionFailure.message(for: error, baseURL: baseURL, timeout: timeout))
         }
     }
 

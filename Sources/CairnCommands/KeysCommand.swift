@@ -67,9 +67,7 @@ struct KeysCommand: AsyncParsableCommand {
         var certificate: String
 
         func run() async throws {
-            guard let pem = try? String(contentsOfFile: certificate, encoding: .utf8) else {
-                throw ValidationError("cannot read \(certificate)")
-            }
+            let pem = try LocalFile.text(at: certificate)
             print(try PartyIdentity.fingerprint(ofCertificatePEM: pem))
         }
     }
@@ -107,7 +105,8 @@ extension KeysCommand {
                 Reads partyN.json from --parties (as `cairn keys local` or `cairn keys generate` \
                 and a configuration file make them) and writes the definition with each listed \
                 compute party's address, submission key and certificate fingerprint filled in, in \
-                party order.
+                party order. The definition may leave those fields out or empty. Every problem, \
+                with the party files and with the definition, is reported at once.
                 """)
 
         @Option(help: "The study definition to fill in.")
@@ -120,23 +119,52 @@ extension KeysCommand {
         var output: String
 
         func run() async throws {
-            var study = try StudyDefinition.load(from: definition)
-            let folder = URL(fileURLWithPath: parties)
-            for k in study.computeParties.indices {
-                let path = folder.appendingPathComponent("party\(k + 1).json")
-                let network = try PartyConfiguration.load(from: path.path)
-                let raw = try JSONDecoder().decode(PartyConfiguration.self, from: Data(contentsOf: path))
-                guard let keyPath = raw.submissionKey else {
-                    throw ValidationError("\(path.path) names no \"submissionKey\"")
-                }
-                let pem = try String(contentsOf: folder.appendingPathComponent(keyPath), encoding: .utf8)
-                study.computeParties[k].submissionKey = try SubmissionPrivateKey(pem: pem).publicKey.base64
-                study.computeParties[k].address = raw.listen
-                study.computeParties[k].certificateFingerprint = try PartyIdentity.fingerprint(ofCertificatePEM: network.certificatePEM)
-            }
+            let study = try StudyPartyKeys.fill(definitionAt: definition, partiesFolder: parties)
             try study.jsonData().write(to: URL(fileURLWithPath: output))
             print("Wrote \(output) with the keys of \(study.computeParties.count) compute parties")
         }
+    }
+}
+
+/// What `cairn keys study` does: a study definition with its compute parties' addresses, submission
+/// keys and certificate fingerprints taken from the parties' configuration files.
+enum StudyPartyKeys {
+    /// The definition at `definitionAt` with party k's facts from `partyk.json` in `partiesFolder`.
+    ///
+    /// - Throws: ``StudyProblems`` listing every problem at once: each party file that cannot be
+    ///   used, and everything wrong with the definition once filled in. The fields this fills in
+    ///   need no placeholder in the input.
+    static func fill(definitionAt path: String, partiesFolder: String) throws -> StudyDefinition {
+        var study = try StudyDefinition.decodeLeavingPartiesOpen(
+            from: LocalFile.data(at: path, what: "the study definition"), name: path)
+        var problems: [StudyDefinitionProblem] = []
+        let folder = URL(fileURLWithPath: partiesFolder)
+        for k in study.computeParties.indices {
+            let file = folder.appendingPathComponent("party\(k + 1).json").path
+            do {
+                let network = try PartyConfiguration.load(from: file)
+                let raw = try JSONDecoder().decode(PartyConfiguration.self, from: LocalFile.data(at: file))
+                guard let keyPath = raw.submissionKey else {
+                    throw JobError("\(file) names no \"submissionKey\" (the key file `cairn keys generate` writes as partyN.submission.pem)")
+                }
+                let keyFile = keyPath.hasPrefix("/") ? keyPath : folder.appendingPathComponent(keyPath).path
+                let pem = try LocalFile.text(at: keyFile, what: "the submission key")
+                study.computeParties[k].submissionKey = try SubmissionPrivateKey(pem: pem).publicKey.base64
+                study.computeParties[k].address = raw.listen
+                study.computeParties[k].certificateFingerprint = try PartyIdentity.fingerprint(ofCertificatePEM: network.certificatePEM)
+            } catch {
+                let name = study.computeParties[k].name.trimmingCharacters(in: .whitespaces)
+                problems.append(StudyDefinitionProblem(place: "compute party \(k + 1)" + (name.isEmpty ? "" : " (\(name))"), message: "\(error)"))
+                // Stand-ins, so that the rest of the definition is still checked now rather than
+                // after this file is fixed.
+                study.computeParties[k].address = "party\(k + 1).invalid:1"
+                study.computeParties[k].submissionKey = SubmissionPrivateKey.generate().publicKey.base64
+                study.computeParties[k].certificateFingerprint = nil
+            }
+        }
+        problems += study.validate()
+        guard problems.isEmpty else { throw StudyProblems(subject: path, problems: problems) }
+        return study
     }
 }
 

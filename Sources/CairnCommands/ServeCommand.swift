@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnStudy
 import CairnService
 import CairnStore
 import Foundation
@@ -74,9 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
     /// is given (the file wins); `nil`: the URL's own, if any.
     static func databasePassword(file: String?, environment: [String: String]) throws -> String? {
         if let file {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("cannot read the database password file \(file)")
-            }
+            let text: String
+            do { text = try LocalFile.text(at: file, what: "the database password file") } catch { throw ValidationError(error.description) }
             let password = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
                 .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\r")) } ?? ""
             guard !password.isEmpty else { throw ValidationError("the database password file \(file) is empty") }
@@ -162,9 +162,8 @@ enum OperatorToken {
     /// The token in `url`, or a new one written there (mode 0600) if the file does not exist.
     static func loadOrCreate(at url: URL) throws -> String {
         if FileManager.default.fileExists(atPath: url.path) {
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw ValidationError("cannot read the operator token file \(url.path)")
-            }
+            let text: String
+            do { text = try LocalFile.text(at: url.path, what: "the operator token file") } catch { throw ValidationError(error.description) }
             let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard token.count >= 16 else {
                 throw ValidationError(

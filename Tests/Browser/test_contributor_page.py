@@ -183,7 +183,7 @@ def test_validation_as_one_types(page):
     cell(page, "salaries", 1, 1).click()
     page.switch_to.active_element.send_keys("50000", Keys.ENTER)
     wait_for(lambda: len(problems(page)) == 2, message="two problems")
-    assert "row 'Sales', column 'Male': Number of employees is 0 but Total annual salaries is 50000; these must be zero (or empty) together" in problems(page)
+    assert "Number of employees and Total annual salaries, row 'Sales', column 'Male': Number of employees is 0 but Total annual salaries is 50000; these must be zero (or empty) together" in problems(page)
 
     # Each problem links to its cell.
     page.find_element(By.CSS_SELECTOR, "#problems li a").click()
@@ -475,7 +475,8 @@ def test_pay_equity_grid(service, browser):
              message="the last column's total to read 26")
     cell(browser, "employees", 0, 0).click()
     assert browser.find_element(By.CSS_SELECTOR, '[data-grid="employees"] thead').is_displayed()
-    expected = ("row 'First/Mid-Level Officials and Managers', column 'Hispanic or Latino / Female': Total annual compensation is empty "
+    expected = ("Number of employees and Total annual compensation, row 'First/Mid-Level Officials and Managers', "
+                "column 'Hispanic or Latino / Female': Total annual compensation is empty "
                 "but Number of employees is 2; these must be zero (or empty) together")
     wait_for(lambda: expected in "\n".join(problems(browser)), message=f"the problem {expected!r} listed")
     screenshot(browser, "contributor-grid-pay-equity")

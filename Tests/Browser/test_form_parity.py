@@ -22,6 +22,10 @@ QUICKSTART_FORMS = {
     "no cohort answer": "employees,Female,Male\nEngineering,1,2\nSales,1,1\n",
     "unknown table": "cohort,sector,Company\nwages,Female,Male\nEngineering,1,2\n",
     "extra cells": "cohort,sector,Company\nemployees,Female,Male,,\nEngineering,1,2,,\nSales,1,1,3\n",
+    "thousands separator, last cell empty": "cohort,sector,Company\nemployees,Female,Male\nEngineering,1,2\nSales,1,1\n"
+                                            "salaries,Female,Male\nEngineering,74,607,\nSales,5000,6000\n",
+    "thousands separators in padded lines": "cohort,sector,Company,,\nemployees,Female,Male,,\nEngineering,1,2,,\nSales,1,1,,\n"
+                                            "salaries,Female,Male,,\nEngineering,1,234,567,,\nSales,0,6000,,\n",
     "good": "\ufeffcohort,sector,Non-profit\r\n# a comment\r\nemployees,female, MALE \r\nEngineering,12,15\r\nSales,3,4\r\n\r\n"
             "salaries,Female,Male\r\nEngineering,1140000,1395000\r\nSales,201000,262000\r\n",
 }

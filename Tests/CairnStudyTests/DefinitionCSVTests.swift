@@ -56,6 +56,11 @@ struct DefinitionCSVTests {
             "# Quick start: salaries by team and gender",
             "\"# A small example study. Enter how many people work in each team, by gender, and what they are paid in a year in total.\"",
             "# Fill in the cells and leave empty the ones that do not apply. Keep the labels and the lines that start with a table id as they are.",
+            "\"# 0 and empty differ: write 0 where the answer is zero, and leave a cell empty where it does not apply to you. An empty cell is not counted at all.\"",
+            "# A result is withheld when it has fewer than 3 contributors (or covers fewer than 3 employees).",
+            "\"# In tables of numbers of people, a 0 counts as contributing.\"",
+            "\"# In tables of money and of months, only values other than 0 count towards that minimum.\"",
+            "# Totals are withheld too when they would give away a withheld figure.",
             "",
             "# Which kind of organization are you? Choose one of: Company; Non-profit; Public sector",
             "cohort,sector,",
@@ -118,11 +123,11 @@ struct DefinitionCSVTests {
             Issue.record("expected problems")
         } catch let error as StudyProblems {
             #expect(error.problems.descriptions == [
-                "line 6, column C: no option is chosen for \"Which kind of organization are you?\"; choose one of: Company; Non-profit; Public sector",
-                "line 10, column B (Number of employees, row 'Engineering', column 'Female'): is empty, but this cell must be filled in",
-                "line 10, column C (Number of employees, row 'Engineering', column 'Male'): is empty, but this cell must be filled in",
-                "line 11, column B (Number of employees, row 'Sales', column 'Female'): is empty, but this cell must be filled in",
-                "line 11, column C (Number of employees, row 'Sales', column 'Male'): is empty, but this cell must be filled in",
+                "line 11, column C: no option is chosen for \"Which kind of organization are you?\"; choose one of: Company; Non-profit; Public sector",
+                "line 15, column B (Number of employees, row 'Engineering', column 'Female'): is empty, but this cell must be filled in",
+                "line 15, column C (Number of employees, row 'Engineering', column 'Male'): is empty, but this cell must be filled in",
+                "line 16, column B (Number of employees, row 'Sales', column 'Female'): is empty, but this cell must be filled in",
+                "line 16, column C (Number of employees, row 'Sales', column 'Male'): is empty, but this cell must be filled in",
             ])
         }
     }
@@ -143,7 +148,7 @@ struct DefinitionCSVTests {
         ("employees,Female,Male", "employees,Female,Men", "line 2, column C: expected the column label 'Male' of table 'employees' but found 'Men'"),
         ("employees,Female,Male", "employees,Female", "line 2, column C: the column label 'Male' of table 'employees' is missing"),
         ("Sales,5,0", "Marketing,5,0", "line 4, column A: 'Marketing' is not a row of table 'employees' (Number of employees); its rows are: Engineering; Sales"),
-        ("Sales,5,0", "Sales,5,0,,9", "line 4, column E: '9' is beyond the last column of table 'employees'"),
+        ("Sales,5,0", "Sales,5,0,,9", "line 4: row 'Sales' of table 'employees' has 4 values where the table has 2 columns"),
         ("Sales,5,0", "Sales,5,0\nEngineering,1,1", "line 5, column A: row 'Engineering' of table 'employees' appears again; it is already on line 3"),
         ("cohort,sector,Company", "cohort,sector,Bank", "line 1, column C: 'Bank' is not one of the options"),
         ("cohort,sector,Company", "cohort,industry,Company", "line 1, column B: 'industry' is not a cohort of this study; its cohorts are 'sector'"),

@@ -46,8 +46,8 @@ struct DefinitionSubmissionTests {
         answers["salaries", 1, 1] = "50000"
         answers["employees", 0, 0] = "0"
         #expect(study.validate(submission: answers).descriptions == [
-            "row 'Engineering', column 'Female': Number of employees is 0 but Total annual salaries is 300000; these must be zero (or empty) together",
-            "row 'Sales', column 'Male': Number of employees is 0 but Total annual salaries is 50000; these must be zero (or empty) together",
+            "Number of employees and Total annual salaries, row 'Engineering', column 'Female': Number of employees is 0 but Total annual salaries is 300000; these must be zero (or empty) together",
+            "Number of employees and Total annual salaries, row 'Sales', column 'Male': Number of employees is 0 but Total annual salaries is 50000; these must be zero (or empty) together",
         ])
         answers["salaries", 0, 0] = nil
         answers["salaries", 1, 1] = "0"
@@ -65,7 +65,7 @@ struct DefinitionSubmissionTests {
         answers["performancePay", 2, 4] = "90001"
         answers["performancePay", 3, 4] = "5"  // compensation empty: not compared
         #expect(study.validate(submission: answers).descriptions == [
-            "row 'Professionals', column 'White / Male': Total cash performance pay (90001) is greater than Total annual compensation (90000)",
+            "Total cash performance pay and Total annual compensation, row 'Professionals', column 'White / Male': Total cash performance pay (90001) is greater than Total annual compensation (90000)",
         ])
     }
 

@@ -50,14 +50,10 @@ struct ComputeCommand: AsyncParsableCommand {
         let key = try loadSubmissionKey()
         let client = service.client
         let progress = ProgressReporter(service: client, studyID: study, party: network.party.rawValue, log: { Log.info($0) })
-        guard let definitionBytes = FileManager.default.contents(atPath: definition) else {
-            throw JobError("cannot read the study definition \(definition)")
-        }
+        let definitionBytes = try LocalFile.data(at: definition, what: "the study definition")
         var issued: IssuedParticipants?
         for path in issuedParticipants {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw JobError("cannot read the list of issued participants \(path)")
-            }
+            let text = try LocalFile.text(at: path, what: "the list of issued participants")
             issued = IssuedParticipants(tags: (issued?.tags ?? []).union(try IssuedParticipants(text: text, name: path).tags))
         }
         let job = StudyComputeJob(
@@ -113,9 +109,7 @@ struct ComputeCommand: AsyncParsableCommand {
             }
             named = path.hasPrefix("/") ? path : configURL.deletingLastPathComponent().appendingPathComponent(path).path
         }
-        guard let pem = try? String(contentsOfFile: named, encoding: .utf8) else {
-            throw JobError("cannot read the submission key \(named)")
-        }
+        let pem = try LocalFile.text(at: named, what: "the submission key")
         return try SubmissionPrivateKey(pem: pem)
     }
 }

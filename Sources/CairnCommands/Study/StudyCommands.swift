@@ -24,10 +24,9 @@ struct AnalystOptions: ParsableArguments {
     var credentialPath: String { credentialFile ?? "\(study).analyst-credential" }
 
     func credential() throws -> String {
-        guard let text = try? String(contentsOfFile: credentialPath, encoding: .utf8) else {
-            throw JobError(
-                "cannot read the analyst credential from \(credentialPath): `cairn study create` writes it there; "
-                    + "pass --credential-file if it is elsewhere")
+        let text: String
+        do { text = try LocalFile.text(at: credentialPath, what: "the analyst credential") } catch {
+            throw JobError("\(error); `cairn study create` writes it there; pass --credential-file if it is elsewhere")
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -62,10 +61,11 @@ struct StudyCommand: AsyncParsableCommand {
         var credentialFile: String?
 
         func run() async throws {
-            let data = try Data(contentsOf: URL(fileURLWithPath: definition))
+            let data = try LocalFile.data(at: definition, what: "the study definition")
             let loaded = try StudyDefinition.load(from: data, name: definition)
-            guard let token = try? String(contentsOfFile: operatorTokenFile, encoding: .utf8) else {
-                throw JobError("cannot read the operator token from \(operatorTokenFile); pass --operator-token-file")
+            let token: String
+            do { token = try LocalFile.text(at: operatorTokenFile, what: "the operator token") } catch {
+                throw JobError("\(error); pass --operator-token-file")
             }
             let created = try await service.client.createStudy(
                 definition: data, operatorToken: token.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -172,9 +172,7 @@ struct LinksCommand: AsyncParsableCommand {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
             cohorts[parts[0]] = parts[1]
         }
-        guard let bytes = FileManager.default.contents(atPath: definition) else {
-            throw JobError("cannot read the study definition \(definition)")
-        }
+        let bytes = try LocalFile.data(at: definition, what: "the study definition")
         let loaded = try StudyDefinition.load(from: bytes, name: definition)
         guard loaded.id == analyst.study else {
             throw JobError("\(definition) defines study \"\(loaded.id)\", not \"\(analyst.study)\"")
@@ -228,14 +226,13 @@ struct SubmitCommand: AsyncParsableCommand {
     func run() async throws {
         let link = try ParticipationLinkURL(
             try SubmitLinkSource.text(option: self.link, file: linkFile, environment: ProcessInfo.processInfo.environment))
+        // The file first: a name mistyped is reported before the service is asked anything.
+        let text = try template ? nil : LocalFile.text(at: file!)
         let contributor = Contributor(link: link)
         let study = try await contributor.study()
-        if template {
+        guard let text else {
             print(study.definition.csvTemplate(), terminator: "")
             return
-        }
-        guard let text = try? String(contentsOfFile: file!, encoding: .utf8) else {
-            throw JobError("cannot read \(file!)")
         }
         let receipt = try await contributor.submit(csv: text, to: study)
         print(receipt.plainDescription(studyID: link.studyID))

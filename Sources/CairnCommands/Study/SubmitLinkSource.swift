@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnStudy
 import Foundation
 
 /// Where `cairn submit` reads the participation link from. The link holds the contributor's
@@ -12,9 +13,8 @@ enum SubmitLinkSource {
     static func text(option: String?, file: String?, environment: [String: String]) throws -> String {
         if let option { return option }
         if let file {
-            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ValidationError("cannot read the link file \(file)")
-            }
+            let contents: String
+            do { contents = try LocalFile.text(at: file, what: "the link file") } catch { throw ValidationError(error.description) }
             let line = contents.split(whereSeparator: \.isNewline).first.map(String.init)?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             guard !line.isEmpty else { throw ValidationError("the link file \(file) is empty") }

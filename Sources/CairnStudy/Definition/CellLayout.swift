@@ -112,7 +112,7 @@ extension StudyDefinition {
     ///
     /// - Throws: ``StudyProblems`` with every problem ``validate(submission:)`` finds.
     public func cellVector(for submission: FilledTables) throws -> [UInt64] {
-        let read = readSubmission(submission, place: { self.cellPlace(table: $0, row: $1, column: $2) })
+        let read = readSubmission(submission)
         guard read.problems.isEmpty else { throw StudyProblems(subject: "the submission", problems: read.problems) }
         return cellVector(values: read.values, cohortChoices: read.cohortChoices.map { $0! })
     }

@@ -80,7 +80,7 @@ extension StudyDefinition {
     /// `Total annual compensation, row 'Professionals', column 'Asian / Female': 1.5 is not a whole number`.
     /// Empty if the answers can be submitted.
     public func validate(submission: FilledTables) -> [StudyDefinitionProblem] {
-        readSubmission(submission, place: { self.cellPlace(table: $0, row: $1, column: $2) }).problems
+        readSubmission(submission).problems
     }
 
     /// `Total annual compensation, row 'Professionals', column 'Asian / Female'`.
@@ -91,11 +91,31 @@ extension StudyDefinition {
 
     /// The answers read into scaled integers (`nil` for empty cells, table by table, row-major)
     /// and the index of each cohort's option, with every problem found.
+    ///
+    /// - Parameter location: where a cell (table, row and column indices) was read from, such
+    ///   as `line 7, column D` of a CSV file; `nil` for cells that were not in a file. Problems
+    ///   with a cell put it before the cell's table, row and column.
+    /// - Parameter skippedRows: rows (table and row indices) already refused as a whole, whose
+    ///   cells are neither checked nor compared by the cross-table rules.
     func readSubmission(
-        _ submission: FilledTables, place: (Int, Int, Int) -> String
+        _ submission: FilledTables, skippingRows skippedRows: Set<[Int]> = [],
+        location: (Int, Int, Int) -> String? = { _, _, _ in nil }
     ) -> (values: [[[Int64?]]], cohortChoices: [Int?], problems: [StudyDefinitionProblem]) {
         var problems: [StudyDefinitionProblem] = []
         func report(_ place: String, _ message: String) { problems.append(StudyDefinitionProblem(place: place, message: message)) }
+        func place(_ table: Int, _ row: Int, _ column: Int) -> String {
+            let cell = cellPlace(table: table, row: row, column: column)
+            return location(table, row, column).map { "\($0) (\(cell))" } ?? cell
+        }
+        /// A rule's cells, which share a row and column: `line 4, column C and line 8, column C
+        /// (Number of employees and Total annual salaries, row 'Sales', column 'Male')`.
+        func rulePlace(_ involved: [Int], _ row: Int, _ column: Int) -> String {
+            let first = tables[involved[0]]
+            let cells = involved.map { tables[$0].title }.joined(separator: " and ")
+                + ", row '\(rowLabels(of: first)[row])', column '\(columnLabels(of: first)[column])'"
+            let lines = involved.compactMap { location($0, row, column) }
+            return lines.isEmpty ? cells : "\(lines.joined(separator: " and ")) (\(cells))"
+        }
 
         for id in submission.tables.keys.sorted() where table(id) == nil {
             report("table \"\(id)\"", "is not a table of this study")
@@ -114,6 +134,10 @@ extension StudyDefinition {
             for row in rows.indices {
                 var rowValues: [Int64?] = []
                 for column in columns.indices {
+                    guard !skippedRows.contains([tableIndex, row]) else {
+                        rowValues.append(nil)
+                        continue
+                    }
                     let entry = row < entries.count && column < entries[row].count ? entries[row][column] : nil
                     let (value, problem) = readCell(entry, rules: cellRules(table: table, row: row, column: column), kind: table.kind)
                     if let problem { report(place(tableIndex, row, column), problem) }
@@ -130,23 +154,24 @@ extension StudyDefinition {
             let listed = rule.tables.compactMap { index[$0] }
             guard let first = listed.first else { continue }
             let shape = values[first]
-            for row in shape.indices {
+            for row in shape.indices where !listed.contains(where: { skippedRows.contains([$0, row]) }) {
                 for column in shape[row].indices {
-                    let at = "row '\(rowLabels(of: tables[first])[row])', column '\(columnLabels(of: tables[first])[column])'"
-                    let cells = listed.map { (table: tables[$0], value: values[$0][row][column], entry: submission[tables[$0].id, row, column]) }
+                    let cells = listed.map { (table: $0, value: values[$0][row][column], entry: submission[tables[$0].id, row, column]) }
                     switch rule.rule {
                     case .zeroTogether:
                         let zero = cells.filter { ($0.value ?? 0) == 0 && !isUnreadable($0.entry, $0.value) }
                         let nonzero = cells.filter { ($0.value ?? 0) != 0 }
                         if let z = zero.first, let n = nonzero.first {
                             let zeroText = z.value == nil ? "empty" : "0"
-                            report(at, "\(z.table.title) is \(zeroText) but \(n.table.title) is \(n.entry!.trimmed); "
+                            report(rulePlace([z.table, n.table].sorted(), row, column),
+                                "\(tables[z.table].title) is \(zeroText) but \(tables[n.table].title) is \(n.entry!.trimmed); "
                                 + "these must be zero (or empty) together")
                         }
                     case .notGreaterThan:
                         guard cells.count == 2, let small = cells[0].value, let large = cells[1].value else { continue }
                         if small > large {
-                            report(at, "\(cells[0].table.title) (\(cells[0].entry!.trimmed)) is greater than \(cells[1].table.title) (\(cells[1].entry!.trimmed))")
+                            report(rulePlace([cells[0].table, cells[1].table], row, column),
+                                "\(tables[cells[0].table].title) (\(cells[0].entry!.trimmed)) is greater than \(tables[cells[1].table].title) (\(cells[1].entry!.trimmed))")
                         }
                     }
                 }

@@ -26,6 +26,7 @@ extension StudyDefinition {
             lines.append(["# \(line.trimmed)"])
         }
         lines.append(["# Fill in the cells and leave empty the ones that do not apply. Keep the labels and the lines that start with a table id as they are."])
+        for note in zeroAndEmptyNotes { lines.append(["# \(note)"]) }
         let asked = allCohorts.filter { $0.source == .contributor }
         if !asked.isEmpty {
             lines.append([])
@@ -46,6 +47,31 @@ extension StudyDefinition {
             }
         }
         return CSV.write(lines)
+    }
+
+    /// How 0 and an empty cell differ, and how each counts towards withholding small results,
+    /// for contributors: in the CSV form's `#` lines and, in the same words, on the contributor's
+    /// page (`zeroAndEmptyNotes` in `study-form.js`).
+    public var zeroAndEmptyNotes: [String] {
+        var notes = ["0 and empty differ: write 0 where the answer is zero, and leave a cell empty where it does not apply to you. An empty cell is not counted at all."]
+        let minimum = statistics.minimumCellSize
+        if let minimum {
+            let headcount = tables.contains { $0.headcountTable != nil }
+            notes.append("A result is withheld when it has fewer than \(minimum) contributors"
+                + (headcount ? " (or covers fewer than \(minimum) employees)." : "."))
+            let kinds = Set(tables.map(\.kind))
+            if kinds.contains(.count) { notes.append("In tables of numbers of people, a 0 counts as contributing.") }
+            if kinds.contains(.money) || kinds.contains(.months) {
+                notes.append("In tables of money and of months, only values other than 0 count towards that minimum.")
+            }
+        }
+        if let dominance = statistics.dominance {
+            notes.append("A figure is also withheld when one organization holds more than \(Self.format(dominance.percent))% of its total.")
+        }
+        if minimum != nil || statistics.dominance != nil {
+            notes.append("Totals are withheld too when they would give away a withheld figure.")
+        }
+        return notes
     }
 
     /// "whole numbers, 0 or more, must be filled in".
@@ -88,6 +114,8 @@ extension StudyDefinition {
         var cellLocations: [[Int]: (line: Int, column: Int)] = [:]
         var current: Int?  // the table being read
         var tableLines: [Int: Int] = [:]
+        var headerWidths: [Int: Int] = [:]  // fields on each table's header line, padding included
+        var refusedRows: Set<[Int]> = []  // rows with more values than columns: not read at all
         var rowLines: [[Int]: Int] = [:]
         var cohortLines: [String: Int] = [:]
 
@@ -111,6 +139,7 @@ extension StudyDefinition {
                     report(line, 1, "table '\(table.id)' starts again; it already started on line \(earlier)")
                 }
                 tableLines[tableIndex] = line
+                headerWidths[tableIndex] = fields.count
                 for (index, label) in columnLabels(of: table).enumerated() {
                     let found = index + 1 < fields.count ? fields[index + 1].trimmed : ""
                     if !same(found, label) {
@@ -162,12 +191,24 @@ extension StudyDefinition {
                 continue
             }
             rowLines[[tableIndex, row]] = line
+            // A spreadsheet may pad every line with empty cells to the width of its widest line,
+            // header lines included; more fields than that (or a value past the last column)
+            // means a cell was split, and every value after the split would land one column off.
+            let lastFilled = fields.lastIndex { !$0.trimmed.isEmpty } ?? 0
+            let width = max(columns.count + 1, headerWidths[tableIndex] ?? 0)
+            if lastFilled > columns.count || fields.count > width {
+                let values = (fields.count > width ? fields.count : lastFilled + 1) - 1
+                problems.append(StudyDefinitionProblem(
+                    place: "line \(line)",
+                    message: Self.tooManyValuesMessage(row: rows[row], table: table.id, values: values, columns: columns.count, fields: fields)))
+                refusedRows.insert([tableIndex, row])
+                continue
+            }
             for column in columns.indices where column + 1 < fields.count {
                 let entry = fields[column + 1].trimmed
                 submission[table.id, row, column] = entry.isEmpty ? nil : entry
                 cellLocations[[tableIndex, row, column]] = (line, column + 2)
             }
-            rejectExtraCells(after: columns.count + 1, what: "the last column of table '\(table.id)'")
         }
 
         for cohort in allCohorts where submission.cohorts[cohort.id] == nil && cohortLines[cohort.id] == nil {
@@ -182,10 +223,8 @@ extension StudyDefinition {
         }
 
         // The answers' own problems, placed on the file's lines where the cell is in the file.
-        let read = readSubmission(submission) { table, row, column in
-            let place = self.cellPlace(table: table, row: row, column: column)
-            guard let location = cellLocations[[table, row, column]] else { return place }
-            return "line \(location.line), column \(CSV.columnName(location.column)) (\(place))"
+        let read = readSubmission(submission, skippingRows: refusedRows) { table, row, column in
+            cellLocations[[table, row, column]].map { "line \($0.line), column \(CSV.columnName($0.column))" }
         }
         problems += read.problems.filter { problem in
             // A cohort left unanswered in the file was already reported on its line.
@@ -193,5 +232,23 @@ extension StudyDefinition {
         }
         guard problems.isEmpty else { throw fail(problems) }
         return submission
+    }
+
+    /// Why a row has more values than its table has columns, with the likely cause: `74,607`
+    /// written without quotes is two values, `74` and `607`. When exactly one pair of values in
+    /// the row could be such a split, it is named as the likely one.
+    static func tooManyValuesMessage(row: String, table: String, values count: Int, columns: Int, fields: [String]) -> String {
+        func isDigits(_ text: String, _ lengths: ClosedRange<Int>) -> Bool {
+            lengths.contains(text.count) && text.allSatisfy { ("0"..."9").contains($0) }
+        }
+        let values = fields.dropFirst().map(\.trimmed)
+        let splits = values.indices.dropLast().filter { isDigits(values[$0], 1...3) && isDigits(values[$0 + 1], 3...3) }
+        var example = "like 74,607,", joined = "74607"
+        if splits.count == 1, let split = splits.first {
+            example = "perhaps \(values[split]),\(values[split + 1]) (columns \(CSV.columnName(split + 2)) and \(CSV.columnName(split + 3)) here),"
+            joined = values[split] + values[split + 1]
+        }
+        return "row '\(row)' of table '\(table)' has \(count) values where the table has \(columns) column\(columns == 1 ? "" : "s"); "
+            + "a number written with a thousands separator, \(example) splits into two values — write \(joined) or put it in quotes"
     }
 }

@@ -3,6 +3,7 @@
 // definition so that it names the organizations this study really uses.
 
 import { h as el } from "./dom.js";
+import { zeroAndEmptyNotes } from "./study-form.js";
 
 const ROLE_NAMES = { serviceProvider: "runs this service", analyst: "runs the study", independent: "independent" };
 const STATISTIC_NAMES = {
@@ -60,7 +61,8 @@ export function renderExplanation(section, definition) {
           ...(provider ? [el("li", { text: `${provider.name} runs this service. It stores only encrypted shares and can open only its own, which on its own reveals nothing.` })] : []),
           el("li", { text: `None of ${list(parties.map((p) => p.name), "or")} sees your numbers: each holds one share, which on its own looks random.` }),
           el("li", { text: `${recipientNames} see${recipients.length === 1 ? "s" : ""} only the results per cell over all contributors${cohorts.length ? " and per group" : ""}, never one contributor's numbers.` }),
-          ...(minimum ? [el("li", { text: `A cell filled in by fewer than ${minimum} contributors${definition.tables.some((t) => t.kind === "count" || t.headcountTable) ? ` (or covering fewer than ${minimum} employees)` : ""} is withheld from the results.` })] : []))),
+          // The same rules, in the same words, as next to the tables and in the template.
+          ...zeroAndEmptyNotes(definition).slice(1).map((note) => el("li", { text: note })))),
       el("div", {},
         el("h3", { text: "What keeps it secret" }),
         el("ul", {},

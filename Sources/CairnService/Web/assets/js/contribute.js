@@ -11,7 +11,7 @@ import { getStudy, getDefinitionBytes, getContribution, putContribution } from "
 import { sealSubmission, envelopeFingerprint, hex } from "./submission.js";
 import {
   emptyAnswers, checkAnswers, cellVector, cellRules, allCohorts, cohortSource, rowLabels, columnLabels,
-  formatScaled, templateRecords, csvTemplate, readCSVForm, readFormRecords,
+  formatScaled, templateRecords, csvTemplate, readCSVForm, readFormRecords, zeroAndEmptyNotes,
 } from "./study-form.js";
 import { findWarnings } from "./study-warnings.js";
 import { Grid } from "./grid.js";
@@ -126,6 +126,11 @@ async function load() {
   $("#study-description").textContent = study.definition.description ?? "";
   $("#intro").hidden = false;
   renderExplanation($("#what-happens"), page.definition);
+  $("#zero-and-empty-notes").replaceChildren(...zeroAndEmptyNotes(page.definition).map((note) => {
+    const item = document.createElement("li");
+    item.textContent = note;
+    return item;
+  }));
 
   if (!window.isSecureContext || !globalThis.crypto?.subtle) {
     // Browsers offer WebCrypto only on https:// pages (and on localhost): without it nothing can

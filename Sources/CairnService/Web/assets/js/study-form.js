@@ -205,8 +205,22 @@ export function formatScaled(value, places) {
  * cohort}` where `cells` lists the `{table, row, column}` it is about (to mark them in the
  * grid) and `cohort` the cohort id of a cohort problem.
  */
-export function checkAnswers(definition, answers, placeOf = null) {
-  const place = placeOf ?? ((t, r, c) => cellPlace(definition, t, r, c));
+export function checkAnswers(definition, answers, { locationOf = () => null, skippedRows = new Set() } = {}) {
+  // `locationOf(t, r, c)`: where a cell was read from ("line 7, column D"), or null.
+  // `skippedRows`: "table/row" keys of rows already refused as a whole: not checked, not compared.
+  const place = (t, r, c) => {
+    const location = locationOf(t, r, c);
+    return location ? `${location} (${cellPlace(definition, t, r, c)})` : cellPlace(definition, t, r, c);
+  };
+  // A rule's cells, which share a row and column: "line 4, column C and line 8, column C
+  // (Number of employees and Total annual salaries, row 'Sales', column 'Male')".
+  const rulePlace = (involved, row, column) => {
+    const first = definition.tables[involved[0]];
+    const cells = involved.map((t) => definition.tables[t].title).join(" and ")
+      + `, row '${rowLabels(definition, first)[row]}', column '${columnLabels(definition, first)[column]}'`;
+    const lines = involved.map((t) => locationOf(t, row, column)).filter((location) => location);
+    return lines.length ? `${lines.join(" and ")} (${cells})` : cells;
+  };
   const problems = [];
   const report = (where, message, extra = {}) =>
     problems.push({ place: where, message, text: where ? `${where}: ${message}` : message, cells: [], cohort: null, ...extra });
@@ -227,6 +241,7 @@ export function checkAnswers(definition, answers, placeOf = null) {
     for (let row = 0; row < rows.length; row++) {
       const rowValues = [];
       for (let column = 0; column < columns.length; column++) {
+        if (skippedRows.has(`${tableIndex}/${row}`)) { rowValues.push(null); continue; }
         const entry = entries[row]?.[column] ?? null;
         const { value, problem } = readCell(entry, cellRules(definition, table, row, column), table.kind);
         if (problem) report(place(tableIndex, row, column), problem, { cells: [{ table: table.id, row, column }] });
@@ -245,10 +260,10 @@ export function checkAnswers(definition, answers, placeOf = null) {
     const first = listed[0];
     const shape = values[first];
     for (let row = 0; row < shape.length; row++) {
+      if (listed.some((i) => skippedRows.has(`${i}/${row}`))) continue;
       for (let column = 0; column < shape[row].length; column++) {
-        const at = `row '${rowLabels(definition, tables[first])[row]}', column '${columnLabels(definition, tables[first])[column]}'`;
         const cells = listed.map((i) => ({
-          table: tables[i], value: values[i][row]?.[column] ?? null, entry: entryAt(answers, tables[i].id, row, column),
+          index: i, table: tables[i], value: values[i][row]?.[column] ?? null, entry: entryAt(answers, tables[i].id, row, column),
         }));
         const cellRef = (cell) => ({ table: cell.table.id, row, column });
         if (rule.rule === "zeroTogether") {
@@ -256,13 +271,13 @@ export function checkAnswers(definition, answers, placeOf = null) {
           const nonzero = cells.filter((cell) => (cell.value ?? 0n) !== 0n);
           if (zero.length && nonzero.length) {
             const z = zero[0], n = nonzero[0];
-            report(at, `${z.table.title} is ${z.value === null ? "empty" : "0"} but ${n.table.title} is ${trimmed(n.entry)}; `
+            report(rulePlace([z.index, n.index].sort((a, b) => a - b), row, column), `${z.table.title} is ${z.value === null ? "empty" : "0"} but ${n.table.title} is ${trimmed(n.entry)}; `
               + "these must be zero (or empty) together", { cells: [cellRef(z), cellRef(n)] });
           }
         } else if (rule.rule === "notGreaterThan") {
           if (cells.length !== 2 || cells[0].value === null || cells[1].value === null) continue;
           if (cells[0].value > cells[1].value) {
-            report(at, `${cells[0].table.title} (${trimmed(cells[0].entry)}) is greater than ${cells[1].table.title} (${trimmed(cells[1].entry)})`,
+            report(rulePlace([cells[0].index, cells[1].index], row, column), `${cells[0].table.title} (${trimmed(cells[0].entry)}) is greater than ${cells[1].table.title} (${trimmed(cells[1].entry)})`,
               { cells: [cellRef(cells[0]), cellRef(cells[1])] });
           }
         }
@@ -353,12 +368,34 @@ export function ruleSummary(table) {
 
 const nonEmptyLines = (text) => String(text ?? "").split(/\r\n|\r|\n/).map(trimmed).filter((line) => line !== "");
 
+/**
+ * How 0 and an empty cell differ, and how each counts towards withholding small results (Swift's
+ * `zeroAndEmptyNotes`): in the template's `#` lines and on the page, in the same words.
+ */
+export function zeroAndEmptyNotes(definition) {
+  const notes = ["0 and empty differ: write 0 where the answer is zero, and leave a cell empty where it does not apply to you. An empty cell is not counted at all."];
+  const minimum = definition.statistics?.minimumCellSize ?? null;
+  const dominance = definition.statistics?.dominance ?? null;
+  if (minimum !== null) {
+    const headcount = definition.tables.some((table) => table.headcountTable);
+    notes.push(`A result is withheld when it has fewer than ${minimum} contributors`
+      + (headcount ? ` (or covers fewer than ${minimum} employees).` : "."));
+    const kinds = new Set(definition.tables.map((table) => table.kind));
+    if (kinds.has("count")) notes.push("In tables of numbers of people, a 0 counts as contributing.");
+    if (kinds.has("money") || kinds.has("months")) notes.push("In tables of money and of months, only values other than 0 count towards that minimum.");
+  }
+  if (dominance !== null) notes.push(`A figure is also withheld when one organization holds more than ${formatNumber(dominance.percent)}% of its total.`);
+  if (minimum !== null || dominance !== null) notes.push("Totals are withheld too when they would give away a withheld figure.");
+  return notes;
+}
+
 /** The form's lines as arrays of fields: the empty form, or filled with `answers`. */
 export function templateRecords(definition, answers = null) {
   const lines = [];
   lines.push([`# ${definition.title}`]);
   for (const line of nonEmptyLines(definition.description)) lines.push([`# ${line}`]);
   lines.push(["# Fill in the cells and leave empty the ones that do not apply. Keep the labels and the lines that start with a table id as they are."]);
+  for (const note of zeroAndEmptyNotes(definition)) lines.push([`# ${note}`]);
   const asked = allCohorts(definition).filter((cohort) => cohortSource(cohort) === "contributor");
   if (asked.length) {
     lines.push([]);
@@ -402,6 +439,8 @@ export function readFormRecords(definition, records, cohortAnswers = {}) {
   const cellLocations = new Map();
   let current = null;
   const tableLines = new Map(), rowLines = new Map(), cohortLines = new Map();
+  const headerWidths = new Map(); // fields on each table's header line, padding included
+  const refusedRows = new Set(); // rows with more values than columns: not read at all
 
   for (const record of records) {
     const fields = record.fields;
@@ -420,6 +459,7 @@ export function readFormRecords(definition, records, cohortAnswers = {}) {
       current = tableIndex;
       if (tableLines.has(tableIndex)) report(record, 1, `table '${table.id}' starts again; it already started on ${tableLines.get(tableIndex)}`);
       tableLines.set(tableIndex, record.at);
+      headerWidths.set(tableIndex, fields.length);
       const columns = columnLabels(definition, table);
       columns.forEach((label, i) => {
         const found = i + 1 < fields.length ? trimmed(fields[i + 1]) : "";
@@ -473,12 +513,24 @@ export function readFormRecords(definition, records, cohortAnswers = {}) {
       continue;
     }
     rowLines.set(rowKey, record.at);
+    // A spreadsheet may pad every line with empty cells to the width of its widest line, header
+    // lines included; more fields than that (or a value past the last column) means a cell was
+    // split, and every value after the split would land one column off.
+    let lastFilled = 0;
+    fields.forEach((field, i) => { if (trimmed(field) !== "") lastFilled = i; });
+    const width = Math.max(columns.length + 1, headerWidths.get(current) ?? 0);
+    if (lastFilled > columns.length || fields.length > width) {
+      const count = (fields.length > width ? fields.length : lastFilled + 1) - 1;
+      const message = tooManyValuesMessage(rows[row], table.id, count, columns.length, fields);
+      problems.push({ place: record.at, message, text: `${record.at}: ${message}`, cells: [], cohort: null });
+      refusedRows.add(rowKey);
+      continue;
+    }
     for (let column = 0; column < columns.length && column + 1 < fields.length; column++) {
       const entry = trimmed(fields[column + 1]);
       answers.tables[table.id][row][column] = entry === "" ? null : entry;
       cellLocations.set(`${current}/${row}/${column}`, placeOf(record, column + 2));
     }
-    rejectExtraCells(columns.length + 1, `the last column of table '${table.id}'`);
   }
 
   for (const cohort of cohorts) {
@@ -494,16 +546,33 @@ export function readFormRecords(definition, records, cohortAnswers = {}) {
     problems.push({ place: "", message, text: message, cells: [], cohort: null });
   }
 
-  const read = checkAnswers(definition, answers, (t, r, c) => {
-    const place = cellPlace(definition, t, r, c);
-    const location = cellLocations.get(`${t}/${r}/${c}`);
-    return location ? `${location} (${place})` : place;
+  const read = checkAnswers(definition, answers, {
+    locationOf: (t, r, c) => cellLocations.get(`${t}/${r}/${c}`) ?? null, skippedRows: refusedRows,
   });
   // A cohort left unanswered in the file was already reported on its line.
   for (const problem of read.problems) {
     if (!cohorts.some((c) => cohortLines.has(c.id) && problem.place === c.question)) problems.push(problem);
   }
   return { answers, problems };
+}
+
+/**
+ * Why a row has more values than its table has columns, with the likely cause (Swift's
+ * `tooManyValuesMessage`): `74,607` written without quotes is two values. When exactly one pair
+ * of values in the row could be such a split, it is named as the likely one.
+ */
+export function tooManyValuesMessage(row, table, count, columns, fields) {
+  const digits = (text, min, max) => text.length >= min && text.length <= max && /^[0-9]+$/.test(text);
+  const values = fields.slice(1).map(trimmed);
+  const splits = values.map((_, i) => i).slice(0, -1).filter((i) => digits(values[i], 1, 3) && digits(values[i + 1], 3, 3));
+  let example = "like 74,607,", joined = "74607";
+  if (splits.length === 1) {
+    const split = splits[0];
+    example = `perhaps ${values[split]},${values[split + 1]} (columns ${columnName(split + 2)} and ${columnName(split + 3)} here),`;
+    joined = values[split] + values[split + 1];
+  }
+  return `row '${row}' of table '${table}' has ${count} values where the table has ${columns} column${columns === 1 ? "" : "s"}; `
+    + `a number written with a thousands separator, ${example} splits into two values — write ${joined} or put it in quotes`;
 }
 
 /**
