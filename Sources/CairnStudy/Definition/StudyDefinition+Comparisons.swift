@@ -58,25 +58,13 @@ extension StudyDefinition {
     /// The labels of a margin's row groups and column groups, in the order the margin's cells
     /// index them: `.each` gives one group per label in label order, `.all` one group labelled
     /// ``allLabel``, `.part(n)` one group per distinct `n`-th part of the combined labels in
-    /// first-appearance order. Labels come from the margin's first table (its tables all have the
+    /// list order. Labels come from the margin's first table (its tables all have the
     /// same rows and columns); empty if that table is unknown.
     public static func marginGroups(definition: StudyDefinition, margin: Margin) -> (rows: [String], columns: [String]) {
         guard let table = margin.tables.first.flatMap(definition.table) else { return ([], []) }
-        func groups(_ grouping: Grouping, _ labels: [String]) -> [String] {
-            grouping.parts.flatMap { group -> [String] in
-                switch group {
-                case .each: return labels
-                case .all: return [allLabel]
-                case .part(let n):
-                    var seen: [String] = []
-                    for label in labels {
-                        let parts = label.components(separatedBy: Labels.combinationSeparator)
-                        if n >= 1, n <= parts.count, !seen.contains(parts[n - 1]) { seen.append(parts[n - 1]) }
-                    }
-                    return seen
-                }
-            }
-        }
-        return (groups(margin.rows, definition.rowLabels(of: table)), groups(margin.columns, definition.columnLabels(of: table)))
+        // The same expansion the computation uses (MarginLayout), so labels and cells line up.
+        return (
+            definition.groups(margin.rows, of: table.rows).map(\.label),
+            definition.groups(margin.columns, of: table.columns).map(\.label))
     }
 }
