@@ -4,6 +4,7 @@ import json
 import pathlib
 import time
 
+import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import EXAMPLES, wait_for
@@ -104,3 +105,16 @@ def quickstart_answers():
 
 
 PAY_EQUITY = EXAMPLES / "pay-equity.json"
+
+
+# The contributor-page tests' common fixtures: the quick-start study and its first link's page.
+# Test modules import them by name (`from contributor_helpers import page, study`).
+@pytest.fixture
+def study(service, deployment):
+    return Study(service, deployment[1])
+
+
+@pytest.fixture
+def page(study, browser):
+    open_page(browser, study.links[0]["url"])
+    return browser

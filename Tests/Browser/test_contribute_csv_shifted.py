@@ -7,22 +7,10 @@ own numbers."""
 
 import json
 
-import pytest
 from selenium.webdriver.common.by import By
 
 from conftest import run_module, screenshot, wait_for
-from contributor_helpers import Study, fill, open_page, state, upload, value
-
-
-@pytest.fixture
-def study(service, deployment):
-    return Study(service, deployment[1])
-
-
-@pytest.fixture
-def page(study, browser):
-    open_page(browser, study.links[0]["url"])
-    return browser
+from contributor_helpers import fill, page, state, study, upload, value  # noqa: F401 (fixtures)
 
 
 def shifted_csv():

@@ -9,7 +9,6 @@ import io
 import json
 
 import openpyxl
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -18,20 +17,10 @@ from conftest import cairn, run_module, screenshot, wait_for
 from contributor_helpers import (
     PAY_EQUITY, Study, active_position, cell, column_total, downloaded, fill, open_page, paste, problems,
     quickstart_answers, row_total, state, upload, value, wait_state,
+    page, study,  # noqa: F401 (fixtures)
 )
 
 FORM = "/assets/js/study-form.js"
-
-
-@pytest.fixture
-def study(service, deployment):
-    return Study(service, deployment[1])
-
-
-@pytest.fixture
-def page(study, browser):
-    open_page(browser, study.links[0]["url"])
-    return browser
 
 
 def fill_quickstart(driver, sector="Non-profit"):
