@@ -1,3 +1,4 @@
+import CairnAnalytics
 import CairnArithmetic
 import CairnStudy
 import Foundation
@@ -47,6 +48,31 @@ struct GapDemoTests {
         let black = Self.perEmployee(employers, row: nil) { $0.hasPrefix("Black or African American / ") }
         let hispanic = Self.perEmployee(employers, row: nil) { $0.hasPrefix("Hispanic or Latino / ") }
         #expect(black / white < 0.95 && hispanic / white < 0.95 && abs(black / white - hispanic / white) > 0.001)
+    }
+
+    @Test("the report's gender gaps on the demo's data equal a cleartext computation from the employers' tables")
+    func reportedGapsMatchCleartext() throws {
+        let employers = Self.employers(120, seed: 13)
+        let vectors = try employers.map { try Self.definition.cellVector(for: $0) }
+        // The parties reveal what the reference computes (the multi-process and margin suites
+        // check that); the report derives the gaps from it.
+        let results = StudyComputation(definition: Self.definition).reference(vectors: vectors)
+        let report = ResultsReport(definition: Self.definition, results: results, computedAt: Date(), contributors: employers.count)
+        let gender = try #require(report.comparisons?.first { $0.id == "gender" })
+        let rows = Self.definition.rowLabels(of: Self.definition.table("compensation")!)
+        #expect(gender.gaps.map(\.row) == rows + [StudyDefinition.allLabel])
+        let female = { (label: String) in label.hasSuffix(" / Female") }, male = { (label: String) in label.hasSuffix(" / Male") }
+        // A figure is withheld where a lone withheld cell would follow from its total (with 120
+        // employers: three of the eleven); every figure shown is the cleartext one.
+        #expect(gender.gaps.filter { $0.ratio != nil }.count >= 6)
+        for gap in gender.gaps where !gap.withheld {
+            let row = rows.firstIndex(of: gap.row)
+            let women = Self.perEmployee(employers, row: row, female), men = Self.perEmployee(employers, row: row, male)
+            let reported = try #require(gap.ratio, "\(gap.row) withheld")
+            #expect(abs(reported - women / men) < 1e-9, "\(gap.row): \(reported) vs \(women / men)")
+            let paidWomen = try #require(gap.compare.value), paidMen = try #require(gap.with.value)
+            #expect(abs(paidWomen - women) < 1e-6 && abs(paidMen - men) < 1e-6)
+        }
     }
 
     @Test("some employers pay performance pay and some pay none at all")

@@ -3,8 +3,10 @@ import CairnStudy
 
 /// Plausible filled-in tables for any study, for the demo, the benchmark and the tests: headcounts,
 /// money and months that scale with the headcount, so that the study's validation and cross-table
-/// rules hold. Employers differ in how many cells they fill, and some columns are rare everywhere,
-/// so that some cells have too few contributors, as in a real study. Cells without people are left
+/// rules hold. Employers differ in how many cells they fill, and some columns are rare everywhere
+/// (the groups small in most workforces, such as Native Hawaiian or Other Pacific Islander or
+/// non-binary employees; for other labels, chosen by chance), so that some cells have too few
+/// contributors, as in a real study. Cells without people are left
 /// empty where the rules allow it. Pay has the gaps real studies find: per employee, women are paid
 /// about 80–85% of what men are paid in the same job category and people of most races and
 /// ethnicities less than White employees (``payFactor(ofColumn:)``); higher rows (the EEO-1 list
@@ -20,9 +22,15 @@ struct SimulatedTables {
         var generator = SplitMix64(seed: 0x5EED)
         var weights: [Int: [Double]] = [:]
         for table in definition.tables {
-            let columns = definition.columnLabels(of: table).count
-            if weights[columns] == nil {
-                weights[columns] = (0..<columns).map { _ in generator.next() % 5 == 0 ? 0.08 : 0.5 + Double(generator.next() % 50) / 100 }
+            let labels = definition.columnLabels(of: table)
+            if weights[labels.count] == nil {
+                // Groups that are small in most workforces are rare; other labels are rare by chance.
+                weights[labels.count] = labels.map { label in
+                    let parts = Set(label.lowercased().components(separatedBy: StudyDefinition.Labels.combinationSeparator))
+                    let known = !parts.isDisjoint(with: Self.commonGroups) || !parts.isDisjoint(with: Self.rareGroups)
+                    let rare = known ? !parts.isDisjoint(with: Self.rareGroups) : generator.next() % 5 == 0
+                    return rare ? 0.08 : 0.5 + Double(generator.next() % 50) / 100
+                }
             }
         }
         columnWeights = weights
@@ -115,6 +123,15 @@ struct SimulatedTables {
             factor * (Self.payFactors[part.lowercased()] ?? 1)
         }
     }
+
+    /// Race/ethnicity and gender groups few employers have in a job category, and common ones.
+    private static let rareGroups: Set<String> = [
+        "native hawaiian or other pacific islander", "american indian or alaska native", "non-binary",
+    ]
+    private static let commonGroups: Set<String> = [
+        "white", "hispanic or latino", "black or african american", "asian", "two or more races", "other/unknown",
+        "female", "male",
+    ]
 
     private static let payFactors: [String: Double] = [
         "female": 0.83, "women": 0.83, "non-binary": 0.88,
